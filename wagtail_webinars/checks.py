@@ -1,0 +1,155 @@
+"""System checks for what a host site can get wrong. Each returns ``Error``s with a hint."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable, Iterable
+
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import Error, Warning
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+
+from .conf import DEFAULTS, SETTING_NAME, webinar_settings
+from .pagemodel import page_model_name, swappable_setting
+
+REQUIRED_APPS = {
+    "wagtail": "wagtail",
+    "wagtail.admin": "wagtail.admin",
+    "wagtail.snippets": "wagtail.snippets",
+    "wagtail.images": "wagtail.images",
+    "wagtail.documents": "wagtail.documents",
+    "wagtail.embeds": "wagtail.embeds",
+    "wagtail.api.v2": "wagtail.api.v2",
+    "wagtail_modeladmin": "wagtail_modeladmin",
+    "modelcluster": "modelcluster",
+    "rest_framework": "rest_framework",
+}
+
+
+def check_required_apps(app_configs=None, **kwargs) -> list[Error]:
+    installed = {config.name for config in apps.get_app_configs()}
+    missing = [name for name in REQUIRED_APPS if name not in installed]
+    if not missing:
+        return []
+    return [
+        Error(
+            f"wagtail_webinars needs these apps in INSTALLED_APPS: {', '.join(missing)}.",
+            hint="Add them to INSTALLED_APPS; docs/installation.md lists the whole set.",
+            id="wagtail_webinars.E001",
+        )
+    ]
+
+
+def check_urls_included(app_configs=None, **kwargs) -> list[Error]:
+    try:
+        reverse("wagtail_webinars:session_calendar", args=[1])
+    except NoReverseMatch:
+        return [
+            Error(
+                "The URLs of wagtail_webinars are not included in ROOT_URLCONF.",
+                hint='Add path("webinars/", include("wagtail_webinars.urls")) to your urls.py, '
+                "before Wagtail's own URLs (any prefix works).",
+                id="wagtail_webinars.E002",
+            )
+        ]
+    except Exception:  # noqa: BLE001  a broken ROOT_URLCONF is Django's own check to report
+        return []
+    return []
+
+
+def check_base_template(app_configs=None, **kwargs) -> list[Error]:
+    name = webinar_settings.BASE_TEMPLATE
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return [
+            Error(
+                f"WAGTAIL_WEBINARS['BASE_TEMPLATE'] names the template {name!r}, which does not "
+                "exist.",
+                hint="Set it to your site's page shell (the template with your header, footer and "
+                "a {% block content %}), for example 'base.html'.",
+                id="wagtail_webinars.E003",
+            )
+        ]
+    return []
+
+
+def check_settings_keys(app_configs=None, **kwargs) -> list[Error]:
+    errors = []
+    raw = getattr(settings, SETTING_NAME, {})
+    if not isinstance(raw, dict):
+        return [
+            Error(
+                f"{SETTING_NAME} must be a dict.",
+                hint="See docs/settings.md.",
+                id="wagtail_webinars.E004",
+            )
+        ]
+    for key in webinar_settings.unknown_keys():
+        errors.append(
+            Error(
+                f"{SETTING_NAME} has an unknown key {key!r}.",
+                hint=f"Known keys: {', '.join(sorted(DEFAULTS))}. See docs/settings.md.",
+                id="wagtail_webinars.E004",
+            )
+        )
+    return errors
+
+
+def check_time_zone(app_configs=None, **kwargs) -> list[Error | Warning]:
+    messages: list[Error | Warning] = []
+    try:
+        zoneinfo.ZoneInfo(webinar_settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        messages.append(
+            Error(
+                f"WAGTAIL_WEBINARS['TIME_ZONE'] is {webinar_settings.TIME_ZONE!r}, which is not a "
+                "known time zone.",
+                hint="Use an IANA name such as 'Europe/Stockholm'.",
+                id="wagtail_webinars.E005",
+            )
+        )
+    if not settings.USE_TZ:
+        messages.append(
+            Error(
+                "wagtail_webinars needs USE_TZ = True: session times are stored as aware "
+                "datetimes.",
+                hint="Set USE_TZ = True in your settings (Django's default).",
+                id="wagtail_webinars.E006",
+            )
+        )
+    return messages
+
+
+def check_page_models_swapped(app_configs=None, **kwargs) -> list[Error]:
+    """A site with its own base page model must swap our concrete pages for its own."""
+    if page_model_name().lower() == "wagtailcore.page":
+        return []
+    errors = []
+    for model_name in ("WebinarSeriesPage", "WebinarSessionPage", "WebinarListingPage"):
+        setting = swappable_setting(model_name)
+        if not getattr(settings, setting, None):
+            errors.append(
+                Error(
+                    f"The site's base page model is {page_model_name()}, so "
+                    f"wagtail_webinars.{model_name} (built on wagtailcore.Page) cannot be used.",
+                    hint=f"Define your own page from wagtail_webinars.models.{model_name}Mixin and "
+                    f"your base page model, and name it in settings.{setting}. "
+                    "See docs/installation.md, 'Sites with their own base page model'.",
+                    id="wagtail_webinars.E007",
+                )
+            )
+    return errors
+
+
+ALL_CHECKS: Iterable[Callable] = (
+    check_required_apps,
+    check_urls_included,
+    check_base_template,
+    check_settings_keys,
+    check_time_zone,
+    check_page_models_swapped,
+)

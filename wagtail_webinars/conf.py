@@ -1,0 +1,65 @@
+"""The one place that reads ``settings.WAGTAIL_WEBINARS``.
+
+Every key has its default here and is documented once, in docs/settings.md. Code reads a value as
+``webinar_settings.BASE_TEMPLATE``; the object is rebuilt when a test overrides the setting, and an
+unknown key is reported by the system check ``wagtail_webinars.E004`` rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+SETTING_NAME = "WAGTAIL_WEBINARS"
+
+DEFAULTS: dict[str, Any] = {
+    # Template that wagtail_webinars/base.html extends: the host site's own page shell.
+    "BASE_TEMPLATE": "base.html",
+    # Wrap our content in <main>. Turn off when the host's base template already has a <main>.
+    "MAIN_LANDMARK": True,
+    # Time zone that session times are shown in, whatever settings.TIME_ZONE says.
+    "TIME_ZONE": "Europe/Stockholm",
+    # Sessions per page on a WebinarListingPage.
+    "LISTING_PER_PAGE": 10,
+    # Origins (scheme://host[:port]) of separate frontends allowed to POST to the JSON endpoints.
+    "ALLOWED_FRONTEND_ORIGINS": [],
+}
+
+
+class WebinarSettings:
+    """Read-only view of the host's ``WAGTAIL_WEBINARS`` dict merged over ``DEFAULTS``."""
+
+    def __init__(self, user_settings: dict[str, Any] | None = None) -> None:
+        self._user_settings = user_settings
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        if self._user_settings is None:
+            self._user_settings = dict(getattr(settings, SETTING_NAME, {}) or {})
+        return self._user_settings
+
+    def unknown_keys(self) -> list[str]:
+        return sorted(set(self.user_settings) - set(DEFAULTS))
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"{SETTING_NAME} has no setting {name!r}")
+        value = self.user_settings.get(name, DEFAULTS[name])
+        # Cache so that later reads skip the dict lookups.
+        setattr(self, name, value)
+        return value
+
+    def reload(self) -> None:
+        for key in DEFAULTS:
+            self.__dict__.pop(key, None)
+        self._user_settings = None
+
+
+webinar_settings = WebinarSettings()
+
+
+def reload_webinar_settings(*, setting: str, **kwargs: Any) -> None:
+    """Receiver for ``setting_changed``, connected in ``AppConfig.ready()``."""
+    if setting == SETTING_NAME:
+        webinar_settings.reload()

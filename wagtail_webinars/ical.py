@@ -1,0 +1,125 @@
+"""Calendar files for sessions, built with the icalendar library.
+
+``SessionCalendar`` works like Django's syndication ``Feed``: every property of the event comes
+from an ``item_*()`` method that a host overrides in a subclass, and the class to use is looked up
+through ``get_calendar_class()``. The session's public calendar file and the invitation attached
+to the confirmation e-mail share one builder, so they carry the same UID and an attendee's
+calendar updates the event rather than adding a second one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import icalendar
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+PRODID = f"-//wagtail_webinars {__version__}//SV"
+
+
+class SessionCalendar:
+    """Builds the VCALENDAR for one session. Override ``item_*`` methods to change one property."""
+
+    method: str | None = None  # "PUBLISH" for a download, "REQUEST" for an invitation
+
+    def __init__(self, session: Any, request: HttpRequest | None = None) -> None:
+        self.session = session
+        self.request = request
+
+    # -- override points -----------------------------------------------------------------------
+
+    def item_uid(self) -> str:
+        """Stable across edits, unique per session and site, and shared by file and invite."""
+        host = "wagtail-webinars"
+        if self.request is not None:
+            host = self.request.get_host().split(":")[0]
+        return f"webinar-session-{self.session.pk}@{host}"
+
+    def item_summary(self) -> str:
+        return self.session.title
+
+    def item_description(self) -> str:
+        parts = [self.session.lead]
+        url = self.item_url()
+        if url:
+            parts.append(url)
+        return "\n\n".join(strip_tags(p) for p in parts if p)
+
+    def item_url(self) -> str:
+        if self.request is not None:
+            return self.session.get_full_url(self.request) or ""
+        return self.session.get_full_url() or ""
+
+    def item_location(self) -> str:
+        return self.session.public_stream_url or self.item_url()
+
+    def item_sequence(self) -> int:
+        # Rises with each published revision, so calendars accept the updated event.
+        revision_id = getattr(self.session, "live_revision_id", None)
+        return int(revision_id or 0)
+
+    def item_status(self) -> str:
+        return "CANCELLED" if self.session.status == "cancelled" else "CONFIRMED"
+
+    def item_organizer(self) -> icalendar.vCalAddress | None:
+        return None
+
+    def item_attendees(self) -> list[icalendar.vCalAddress]:
+        return []
+
+    # -- building ------------------------------------------------------------------------------
+
+    def build_event(self) -> icalendar.Event:
+        event = icalendar.Event()
+        event.add("uid", self.item_uid())
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", self.session.start)
+        event.add("dtend", self.session.end)
+        event.add("summary", self.item_summary())
+        description = self.item_description()
+        if description:
+            event.add("description", description)
+        location = self.item_location()
+        if location:
+            event.add("location", location)
+        url = self.item_url()
+        if url:
+            event.add("url", url)
+        event.add("sequence", self.item_sequence())
+        event.add("status", self.item_status())
+        organizer = self.item_organizer()
+        if organizer is not None:
+            event.add("organizer", organizer)
+        for attendee in self.item_attendees():
+            event.add("attendee", attendee)
+        return event
+
+    def build(self) -> icalendar.Calendar:
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        if self.method:
+            calendar.add("method", self.method)
+        calendar.add_component(self.build_event())
+        return calendar
+
+    def to_ical(self) -> bytes:
+        return self.build().to_ical()
+
+
+class PublishedSessionCalendar(SessionCalendar):
+    """The downloadable calendar file on a session page."""
+
+    method = "PUBLISH"
+
+
+def get_calendar_class() -> type[SessionCalendar]:
+    """The class for downloadable calendar files (override point for subclasses of the view)."""
+    return PublishedSessionCalendar

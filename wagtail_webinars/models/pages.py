@@ -1,0 +1,490 @@
+"""The page types: series, session and listing.
+
+Each page type is an abstract mixin (``WebinarSessionPageMixin`` …) plus a concrete page that
+combines it with Wagtail's ``Page``. A site with its own base page model (Wagtail 8's
+``WAGTAIL_PAGE_MODEL``) cannot use a subclass of ``wagtail.models.Page``, so it builds its page from
+the mixin and its own base, and swaps ours out with the matching ``WAGTAIL_WEBINARS_…_MODEL``
+setting (see docs/installation.md). Speakers and contact persons hang off the base page model, so
+the same inline relations serve our pages and a site's own.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .. import blocks as webinar_blocks
+from ..conf import webinar_settings
+from ..pagemodel import page_model_name, session_page_model, swappable_setting
+from ..serializers import ContactPersonSerializer, SpeakerSerializer
+from .snippets import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+class SessionStatus(models.TextChoices):
+    """What an editor sets. Live and ended are not stored: they follow from the clock."""
+
+    SCHEDULED = "scheduled", _("As planned")
+    CANCELLED = "cancelled", _("Cancelled")
+    POSTPONED = "postponed", _("Postponed")
+
+
+class ComputedStatus(models.TextChoices):
+    """What a visitor and the API see."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    LIVE = "live", _("Live now")
+    ENDED = "ended", _("Ended")
+    CANCELLED = "cancelled", _("Cancelled")
+    POSTPONED = "postponed", _("Postponed")
+
+
+class JoinLinkVisibility(models.TextChoices):
+    PUBLIC = "public", _("Shown on the page")
+    REGISTRANTS = "registrants", _("Sent only to registered participants")
+
+
+# ---------------------------------------------------------------------------------------------
+# Speakers and contact persons, ordered, with a role per page
+# ---------------------------------------------------------------------------------------------
+
+
+class PageSpeaker(Orderable):
+    """A speaker on a page, with the role they have there ("Inspiratör", "Moderator")."""
+
+    page = ParentalKey(page_model_name(), on_delete=models.CASCADE, related_name="webinar_speakers")
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(
+        _("role"), max_length=100, blank=True, help_text=_('For example "Inspiratör" or "Moderator".')
+    )
+
+    panels = [FieldPanel("speaker"), FieldPanel("role")]
+    api_fields = [APIField("role"), APIField("speaker", serializer=SpeakerSerializer())]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+
+
+class PageContactPerson(Orderable):
+    """A contact person on a page, with a role there ("Informationsansvarig",
+    "Frågor om anmälan")."""
+
+    page = ParentalKey(page_model_name(), on_delete=models.CASCADE, related_name="webinar_contacts")
+    contact = models.ForeignKey(
+        ContactPerson, verbose_name=_("contact person"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(
+        _("role on this page"),
+        max_length=100,
+        blank=True,
+        help_text=_('For example "Informationsansvarig" or "Frågor om anmälan".'),
+    )
+
+    panels = [FieldPanel("contact"), FieldPanel("role")]
+    api_fields = [APIField("role"), APIField("contact", serializer=ContactPersonSerializer())]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+
+# ---------------------------------------------------------------------------------------------
+# Mixins
+# ---------------------------------------------------------------------------------------------
+
+
+class WebinarPageMixin(models.Model):
+    """Fields and behaviour shared by every webinar page type."""
+
+    lead = models.TextField(_("lead"), blank=True, max_length=1000)
+    audience = models.CharField(
+        _("audience"),
+        max_length=255,
+        blank=True,
+        help_text=_('Who the webinar is for, for example "Ledande förtroendevalda".'),
+    )
+    technical_help = models.ForeignKey(
+        TechnicalHelpFAQ,
+        verbose_name=_("technical help FAQ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    template_name: str = ""
+
+    def get_template(self, request, *args, **kwargs):
+        # Most specific first, so a host overrides one page type without touching the others.
+        return [
+            f"wagtail_webinars/pages/{self._meta.model_name}.html",
+            self.template_name or f"wagtail_webinars/pages/{self.webinar_page_kind}.html",
+        ]
+
+    webinar_page_kind = "page"
+
+    def get_context(self, request: HttpRequest, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["webinars_base_template"] = webinar_settings.BASE_TEMPLATE
+        context["webinars_main_landmark"] = webinar_settings.MAIN_LANDMARK
+        context["speakers"] = self.get_speakers()
+        context["contacts"] = self.get_contacts()
+        context["notices"] = self.get_notices()
+        return context
+
+    def get_speakers(self) -> list[PageSpeaker]:
+        """Published speakers in editor order, in one query whatever their number."""
+        return [
+            item
+            for item in self.webinar_speakers.select_related("speaker", "speaker__photo").all()
+            if item.speaker.live
+        ]
+
+    def get_contacts(self) -> list[PageContactPerson]:
+        return [
+            item
+            for item in self.webinar_contacts.select_related("contact").all()
+            if item.contact.live
+        ]
+
+    def get_series_id(self) -> int | None:
+        return None
+
+    def get_notices(self) -> list[Notice]:
+        return list(
+            Notice.objects.current()
+            .for_series(self.get_series_id())
+            .filter(locale_id=self.locale_id)
+            .select_related("link_page")
+        )
+
+
+class WebinarSeriesPageMixin(WebinarPageMixin):
+    """A series of webinars ("En seminarieserie"); its sessions are its child pages."""
+
+    body = StreamField(webinar_blocks.programme_blocks(), verbose_name=_("body"), blank=True)
+
+    webinar_page_kind = "series"
+
+    class Meta:
+        abstract = True
+
+    content_panels = [
+        FieldPanel("title"),
+        FieldPanel("lead"),
+        FieldPanel("audience"),
+        FieldPanel("body"),
+        InlinePanel("webinar_contacts", heading=_("Contact persons"), label=_("Contact person")),
+        FieldPanel("technical_help"),
+    ]
+
+    search_fields = [
+        index.SearchField("lead"),
+        index.SearchField("audience"),
+        index.SearchField("body"),
+    ]
+
+    api_fields = [
+        APIField("lead"),
+        APIField("audience"),
+        APIField("body"),
+        APIField("webinar_contacts"),
+        APIField("sessions"),
+    ]
+
+    def get_sessions_queryset(self):
+        return session_page_model().objects.child_of(self).live().public().specific()
+
+    def get_sessions(self, now: datetime.datetime | None = None):
+        """Upcoming sessions first (soonest first), then past ones (latest first)."""
+        now = now or timezone.now()
+        sessions = list(self.get_sessions_queryset().order_by("start"))
+        upcoming = [s for s in sessions if s.end >= now]
+        past = [s for s in sessions if s.end < now]
+        past.reverse()
+        return upcoming, past
+
+    @property
+    def sessions(self):
+        """For the API: every session of the series, upcoming first."""
+        upcoming, past = self.get_sessions()
+        return upcoming + past
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        upcoming, past = self.get_sessions()
+        context["upcoming_sessions"] = upcoming
+        context["past_sessions"] = past
+        return context
+
+
+class WebinarSessionPageMixin(WebinarPageMixin):
+    """One broadcast: its time, programme, where it is broadcast, speakers and contacts."""
+
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=SessionStatus.choices,
+        default=SessionStatus.SCHEDULED,
+        help_text=_('"Live now" and "Ended" follow from the times and need not be set.'),
+    )
+    status_note = models.CharField(
+        _("note on the status"),
+        max_length=255,
+        blank=True,
+        help_text=_("For example where a postponed session will be held instead."),
+    )
+    programme = StreamField(
+        webinar_blocks.programme_blocks(), verbose_name=_("programme"), blank=True
+    )
+    stream_url = models.URLField(
+        _("stream URL"), blank=True, help_text=_("Where the session is broadcast.")
+    )
+    join_link_visibility = models.CharField(
+        _("join link"),
+        max_length=20,
+        choices=JoinLinkVisibility.choices,
+        default=JoinLinkVisibility.PUBLIC,
+    )
+    recording_url = models.URLField(
+        _("recording URL"), blank=True, help_text=_("Add after the broadcast, if it was recorded.")
+    )
+    live_captioning = models.BooleanField(_("live captioning"), default=False)
+    sign_language = models.BooleanField(_("sign-language interpretation"), default=False)
+
+    webinar_page_kind = "session"
+
+    class Meta:
+        abstract = True
+
+    content_panels = [
+        FieldPanel("title"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldPanel("status"),
+                FieldPanel("status_note"),
+            ],
+            heading=_("Time and status"),
+        ),
+        FieldPanel("lead"),
+        FieldPanel("audience"),
+        InlinePanel("webinar_speakers", heading=_("Speakers"), label=_("Speaker")),
+        FieldPanel("programme"),
+        MultiFieldPanel(
+            [
+                FieldPanel("stream_url"),
+                FieldPanel("join_link_visibility"),
+                FieldPanel("recording_url"),
+                FieldRowPanel([FieldPanel("live_captioning"), FieldPanel("sign_language")]),
+            ],
+            heading=_("Broadcast"),
+        ),
+        InlinePanel("webinar_contacts", heading=_("Contact persons"), label=_("Contact person")),
+        FieldPanel("technical_help"),
+    ]
+
+    search_fields = [
+        index.SearchField("lead"),
+        index.SearchField("audience"),
+        index.SearchField("programme"),
+        index.FilterField("start"),
+        index.FilterField("end"),
+        index.FilterField("status"),
+    ]
+
+    api_fields = [
+        APIField("start"),
+        APIField("end"),
+        APIField("status"),
+        APIField("computed_status"),
+        APIField("status_note"),
+        APIField("lead"),
+        APIField("audience"),
+        APIField("programme"),
+        APIField("public_stream_url"),
+        APIField("recording_url"),
+        APIField("live_captioning"),
+        APIField("sign_language"),
+        APIField("webinar_speakers"),
+        APIField("webinar_contacts"),
+    ]
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("The session must end after it starts.")})
+
+    def get_computed_status(self, now: datetime.datetime | None = None) -> str:
+        if self.status != SessionStatus.SCHEDULED:
+            return self.status
+        now = now or timezone.now()
+        if now < self.start:
+            return ComputedStatus.UPCOMING
+        if now < self.end:
+            return ComputedStatus.LIVE
+        return ComputedStatus.ENDED
+
+    @property
+    def computed_status(self) -> str:
+        return self.get_computed_status()
+
+    @property
+    def computed_status_label(self) -> str:
+        return ComputedStatus(self.computed_status).label
+
+    @property
+    def public_stream_url(self) -> str:
+        """The join link where the editor publishes it; empty when it goes only to registrants."""
+        if self.join_link_visibility == JoinLinkVisibility.PUBLIC:
+            return self.stream_url
+        return ""
+
+    @cached_property
+    def series(self):
+        parent = self.get_parent()
+        if parent is None:
+            return None
+        parent = parent.specific
+        return parent if isinstance(parent, WebinarSeriesPageMixin) else None
+
+    def get_series_id(self) -> int | None:
+        series = self.series
+        return series.pk if series else None
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["series"] = self.series
+        context["computed_status"] = self.computed_status
+        return context
+
+
+class WebinarListingPageMixin(models.Model):
+    """Upcoming sessions of the site, or of the section under a chosen page, paginated."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=1000)
+    section = models.ForeignKey(
+        page_model_name(),
+        verbose_name=_("only sessions under"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Leave empty to list the sessions of the whole site."),
+    )
+
+    webinar_page_kind = "listing"
+
+    class Meta:
+        abstract = True
+
+    content_panels = [FieldPanel("title"), FieldPanel("intro"), FieldPanel("section")]
+    search_fields = [index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+
+    def get_template(self, request, *args, **kwargs):
+        return [
+            f"wagtail_webinars/pages/{self._meta.model_name}.html",
+            "wagtail_webinars/pages/listing.html",
+        ]
+
+    def get_sessions_queryset(self, request: HttpRequest, past: bool = False):
+        qs = session_page_model().objects.live().public()
+        root = self.section
+        if root is None:
+            site = self.get_site()
+            root = site.root_page if site else None
+        if root is not None:
+            qs = qs.descendant_of(root)
+        now = timezone.now()
+        if past:
+            return qs.filter(end__lt=now).order_by("-start")
+        return qs.filter(end__gte=now).order_by("start")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        past = request.GET.get("visa") == "tidigare" or request.GET.get("show") == "past"
+        paginator = Paginator(
+            self.get_sessions_queryset(request, past=past).specific(),
+            webinar_settings.LISTING_PER_PAGE,
+        )
+        try:
+            sessions = paginator.page(request.GET.get("sida") or request.GET.get("page") or 1)
+        except (PageNotAnInteger, EmptyPage):
+            sessions = paginator.page(1)
+        context.update(
+            webinars_base_template=webinar_settings.BASE_TEMPLATE,
+            webinars_main_landmark=webinar_settings.MAIN_LANDMARK,
+            sessions=sessions,
+            showing_past=past,
+        )
+        return context
+
+
+# ---------------------------------------------------------------------------------------------
+# Concrete pages
+# ---------------------------------------------------------------------------------------------
+
+
+class WebinarSeriesPage(WebinarSeriesPageMixin, Page):
+    subpage_types = ["wagtail_webinars.WebinarSessionPage"]
+    content_panels = WebinarSeriesPageMixin.content_panels
+    search_fields = Page.search_fields + WebinarSeriesPageMixin.search_fields
+    api_fields = WebinarSeriesPageMixin.api_fields
+
+    class Meta:
+        verbose_name = _("webinar series")
+        verbose_name_plural = _("webinar series")
+        swappable = swappable_setting("WebinarSeriesPage")
+
+
+class WebinarSessionPage(WebinarSessionPageMixin, Page):
+    subpage_types: list[str] = []
+    content_panels = WebinarSessionPageMixin.content_panels
+    search_fields = Page.search_fields + WebinarSessionPageMixin.search_fields
+    api_fields = WebinarSessionPageMixin.api_fields
+
+    class Meta:
+        verbose_name = _("webinar")
+        verbose_name_plural = _("webinars")
+        swappable = swappable_setting("WebinarSessionPage")
+
+
+class WebinarListingPage(WebinarListingPageMixin, Page):
+    subpage_types: list[str] = []
+    content_panels = WebinarListingPageMixin.content_panels
+    search_fields = Page.search_fields + WebinarListingPageMixin.search_fields
+    api_fields = WebinarListingPageMixin.api_fields
+
+    class Meta:
+        verbose_name = _("webinar listing")
+        verbose_name_plural = _("webinar listings")
+        swappable = swappable_setting("WebinarListingPage")
