@@ -66,3 +66,12 @@ def webinar_event_jsonld(context, session) -> str:
     from ..structured_data import session_event_jsonld
 
     return session_event_jsonld(session, context.get("request"))
+
+
+@register.filter
+def webinar_isoformat(value: datetime.datetime | None) -> str:
+    """ISO 8601 with the offset of the webinars' time zone, for ``<time datetime>``.
+
+    (Django's ``date`` filter would convert back to settings.TIME_ZONE first.)
+    """
+    return _local(value).isoformat() if value else ""
