@@ -1,16 +1,31 @@
 import os
 
 import pytest
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.models import Locale, Page, Site
 
 # Playwright drives the browser from the test thread while live_server serves Django.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def ensure_wagtail_tree() -> Site:
+    """The default site with its root and home page, as `wagtail start` leaves them.
+
+    Wagtail creates these in data migrations; a transactional test (live_server) flushes them, so
+    tests that run after one recreate them here.
+    """
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None:
+        return site
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=Page(title="Välkommen", slug="home"))
+    return Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+
+
 @pytest.fixture
 def site(db):
-    """The default site, with its root page as `wagtail start` leaves it."""
-    return Site.objects.get(is_default_site=True)
+    return ensure_wagtail_tree()
 
 
 @pytest.fixture
@@ -19,5 +34,5 @@ def home(site):
 
 
 @pytest.fixture
-def root_page(db):
+def root_page(site):
     return Page.get_first_root_node()
