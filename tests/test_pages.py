@@ -1,20 +1,63 @@
+"""The visitor pages: what a visitor reads on a series, a session and a listing page."""
+
 import datetime
+import re
+import zoneinfo
+from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from wagtail_webinars.models import ComputedStatus, SessionStatus
+from wagtail_webinars.templatetags.wagtail_webinars_tags import keep_heading_outline, webinar_timespan
 
 from .factories import (
     NoticeFactory,
     PageContactPersonFactory,
     PageSpeakerFactory,
+    WebinarListingPageFactory,
     WebinarSeriesPageFactory,
     WebinarSessionPageFactory,
 )
 
 pytestmark = pytest.mark.django_db
+
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+NOW = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=STOCKHOLM)
+
+
+class _Outline(HTMLParser):
+    """Heading levels of a document, in order, and the landmarks it has."""
+
+    def __init__(self):
+        super().__init__()
+        self.levels: list[int] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if re.fullmatch(r"h[1-6]", tag):
+            self.levels.append(int(tag[1]))
+
+
+def outline(html: str) -> _Outline:
+    parser = _Outline()
+    parser.feed(html)
+    return parser
+
+
+def skipped_levels(levels: list[int]) -> list[tuple[int, int]]:
+    return [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+
+
+def at(month, day, hour, minute=0, year=2027):
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+
+
+# --- the session ------------------------------------------------------------------------------
 
 
 def test_session_must_end_after_it_starts(home):
@@ -53,15 +96,138 @@ def test_session_page_renders_inside_host_base_template(client, home):
     assert html.count("<h1") == 1
 
 
+def test_cancelled_session_says_so_in_text_and_offers_no_stream(client, home):
+    session = WebinarSessionPageFactory(
+        parent=home,
+        status=SessionStatus.CANCELLED,
+        status_note="Vi återkommer med ett nytt datum.",
+        stream_url="https://play.example.org/live",
+    )
+    html = client.get(session.url).content.decode()
+    assert "Inställt: Vi återkommer med ett nytt datum." in html
+    assert "Webbinariet är inställt och sänds inte." in html
+    assert "https://play.example.org/live" not in html
+    assert "calendar.ics" not in html
+
+
+def test_postponed_session_says_so_in_text(client, home):
+    session = WebinarSessionPageFactory(parent=home, status=SessionStatus.POSTPONED)
+    html = client.get(session.url).content.decode()
+    assert "Uppskjutet" in html
+    assert "Webbinariet är uppskjutet." in html
+
+
+def test_public_stream_url_is_shown_before_the_broadcast(client, home):
+    session = WebinarSessionPageFactory(parent=home, stream_url="https://play.example.org/live")
+    html = client.get(session.url).content.decode()
+    assert 'Vi sänder från <a href="https://play.example.org/live">' in html
+
+
+def test_recording_link_names_the_session_after_the_broadcast(client, home):
+    start = timezone.now() - datetime.timedelta(days=2)
+    session = WebinarSessionPageFactory(
+        parent=home, title="Hur hanterar man ett drev?", start=start,
+        recording_url="https://play.example.org/inspelning",
+    )
+    html = client.get(session.url).content.decode()
+    assert "Se inspelningen av Hur hanterar man ett drev?</a>" in html
+
+
+def test_session_page_has_one_h1_and_no_skipped_heading_level(client, home):
+    """Editors' heading levels, rich-text headings and the after-broadcast block's h2/h3 are
+    re-levelled so the whole page's outline holds."""
+    session = WebinarSessionPageFactory(
+        parent=home,
+        programme=[
+            ("heading", {"text": "Hur hanterar man ett drev?", "level": "h4"}),
+            ("paragraph", "<h4>Bakgrund</h4><p>Text</p>"),
+            ("bullet_list", {"intro": "", "items": ["Kritik och drev"]}),
+            ("after_broadcast", {"heading": "Efter webbsändningen", "text": "<p>Samtala</p>",
+                                 "discussion_questions": ["Hur skapar vi tillit?"], "documents": []}),
+            ("heading", {"text": "Ytterligare tillfällen", "level": "h4"}),
+        ],
+    )
+    PageContactPersonFactory(page=session, role="Frågor om anmälan")
+    html = client.get(session.url).content.decode()
+    levels = outline(html).levels
+    assert levels.count(1) == 1 and levels[0] == 1
+    assert skipped_levels(levels) == [], levels
+    assert "<h3 class=\"ww-heading\">Hur hanterar man ett drev?</h3>" in html
+
+
+def test_session_page_has_a_main_landmark_and_json_ld(client, home):
+    session = WebinarSessionPageFactory(parent=home)
+    html = client.get(session.url).content.decode()
+    assert outline(html).tags.count("main") == 1
+    assert '<script type="application/ld+json">' in html
+
+
+def test_session_in_a_series_lists_the_other_dates_of_the_series(client, home):
+    series = WebinarSeriesPageFactory(parent=home, title="Det demokratiska samtalet")
+    first = WebinarSessionPageFactory(parent=series, title="Första", start=timezone.now() + datetime.timedelta(days=1))
+    WebinarSessionPageFactory(parent=series, title="Andra", start=timezone.now() + datetime.timedelta(days=30))
+    html = client.get(first.url).content.decode()
+    assert "En seminarieserie" in html
+    assert '<span class="ww-session-list__title" aria-current="page">Första</span>' in html
+    assert ">Andra</a>" in html
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
 def test_session_time_is_written_as_a_swede_writes_it(client, home):
     start = datetime.datetime(2027, 3, 13, 9, 0, tzinfo=datetime.UTC)  # 10.00 in Stockholm
     session = WebinarSessionPageFactory(
         parent=home, start=start, end=start + datetime.timedelta(minutes=90)
     )
-    with translation.override("sv"):
-        html = client.get(session.url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
-    assert "lördag 13 mars 2027 kl. 10.00–11.30" in html, html[html.find("ww-meta"):][:400]
+    html = client.get(session.url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "lördag 13 mars 2027 kl. 10.00–11.30" in html
     assert 'datetime="2027-03-13T10:00:00+01:00"' in html
+
+
+def test_stockholm_time_holds_across_the_change_to_summer_time():
+    # Summer time starts on 28 March 2027: 10.00 in Stockholm is 09.00 UTC before, 08.00 after.
+    winter = datetime.datetime(2027, 2, 16, 9, 0, tzinfo=datetime.UTC)
+    summer = datetime.datetime(2027, 3, 30, 8, 0, tzinfo=datetime.UTC)
+    with translation.override("sv"):
+        assert webinar_timespan(winter, winter + datetime.timedelta(minutes=90)) == (
+            "tisdag 16 februari 2027 kl. 10.00–11.30"
+        )
+        assert webinar_timespan(summer, summer + datetime.timedelta(minutes=90)) == (
+            "tisdag 30 mars 2027 kl. 10.00–11.30"
+        )
+
+
+def test_time_element_carries_the_summer_time_offset(client, home):
+    start = datetime.datetime(2027, 3, 30, 8, 0, tzinfo=datetime.UTC)
+    session = WebinarSessionPageFactory(parent=home, start=start)
+    html = client.get(session.url).content.decode()
+    assert 'datetime="2027-03-30T10:00:00+02:00"' in html
+
+
+def test_english_visitors_read_an_english_date():
+    start = datetime.datetime(2027, 3, 30, 8, 0, tzinfo=datetime.UTC)
+    with translation.override("en"):
+        assert webinar_timespan(start, start + datetime.timedelta(minutes=90)) == (
+            "Tuesday 30 March 2027, 10:00–11:30"
+        )
+
+
+def test_session_over_two_days_names_both_days():
+    start = at(3, 13, 20)
+    with translation.override("sv"):
+        text = webinar_timespan(start, start + datetime.timedelta(hours=16))
+    assert text == "lördag 13 mars 2027 kl. 20.00 – söndag 14 mars 2027 kl. 12.00"
+
+
+@override_settings(WAGTAIL_WEBINARS={"BASE_TEMPLATE": "base.html", "TIME_ZONE": "Europe/Helsinki"})
+def test_times_follow_the_webinars_time_zone_setting():
+    start = datetime.datetime(2027, 2, 16, 9, 0, tzinfo=datetime.UTC)
+    with translation.override("sv"):
+        assert webinar_timespan(start, start + datetime.timedelta(hours=1)).endswith("kl. 11.00–12.00")
+
+
+# --- the series -------------------------------------------------------------------------------
 
 
 def test_series_lists_upcoming_sessions_first_then_past(client, home):
@@ -75,6 +241,85 @@ def test_series_lists_upcoming_sessions_first_then_past(client, home):
     assert [s.pk for s in past_sessions] == [past.pk]
 
 
+@time_machine.travel(NOW, tick=False)
+def test_series_page_shows_upcoming_then_past_sessions_with_their_dates(client, home):
+    series = WebinarSeriesPageFactory(parent=home)
+    WebinarSessionPageFactory(parent=series, title="Förra", start=at(10, 6, 10, year=2026))
+    WebinarSessionPageFactory(parent=series, title="Senare", start=at(4, 10, 10))
+    WebinarSessionPageFactory(parent=series, title="Snart", start=at(3, 13, 10))
+    html = client.get(series.url).content.decode()
+    order = [html.index(text) for text in (
+        "Kommande webbinarier", ">Snart</a>", "lördag 13 mars 2027 kl. 10.00–11.30", ">Senare</a>",
+        "Tidigare webbinarier", ">Förra</a>", "tisdag 6 oktober 2026 kl. 10.00–11.30",
+    )]
+    assert order == sorted(order)
+
+
+def test_cancelled_session_is_marked_in_the_series_list(client, home):
+    series = WebinarSeriesPageFactory(parent=home)
+    WebinarSessionPageFactory(parent=series, status=SessionStatus.CANCELLED)
+    html = client.get(series.url).content.decode()
+    assert '<span class="ww-status ww-status--cancelled">Inställt</span>' in html
+
+
+def test_series_page_has_one_h1_and_no_skipped_heading_level(client, home):
+    series = WebinarSeriesPageFactory(
+        parent=home,
+        body=[("heading", {"text": "Syftet", "level": "h4"}), ("paragraph", "<h4>Mer</h4>")],
+    )
+    WebinarSessionPageFactory(parent=series)
+    levels = outline(client.get(series.url).content.decode()).levels
+    assert levels.count(1) == 1
+    assert skipped_levels(levels) == [], levels
+
+
+# --- the listing ------------------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+@override_settings(WAGTAIL_WEBINARS={"BASE_TEMPLATE": "base.html", "LISTING_PER_PAGE": 2})
+def test_listing_is_paginated_soonest_first(client, home):
+    listing = WebinarListingPageFactory(parent=home)
+    for day in (3, 1, 2):
+        WebinarSessionPageFactory(parent=home, title=f"Mars {day}", start=at(3, day, 10))
+    first = client.get(listing.url).content.decode()
+    second = client.get(listing.url + "?page=2").content.decode()
+    assert first.index("Mars 1") < first.index("Mars 2") and "Mars 3" not in first
+    assert "Sida 1 av 2" in first and 'href="?page=2" rel="next">Nästa sida</a>' in first
+    assert "Mars 3" in second and "Mars 1" not in second
+
+
+@time_machine.travel(NOW, tick=False)
+def test_listing_shows_past_sessions_on_request(client, home):
+    listing = WebinarListingPageFactory(parent=home)
+    WebinarSessionPageFactory(parent=home, title="Hölls i oktober", start=at(10, 6, 10, year=2026))
+    WebinarSessionPageFactory(parent=home, title="Kommer i mars", start=at(3, 13, 10))
+    upcoming = client.get(listing.url).content.decode()
+    past = client.get(listing.url + "?show=past").content.decode()
+    assert "Kommer i mars" in upcoming and "Hölls i oktober" not in upcoming
+    assert "Visa tidigare webbinarier</a>" in upcoming
+    assert "Hölls i oktober" in past and "Kommer i mars" not in past
+    assert "Visa kommande webbinarier</a>" in past
+
+
+def test_listing_with_an_out_of_range_page_shows_the_first(client, home):
+    listing = WebinarListingPageFactory(parent=home)
+    WebinarSessionPageFactory(parent=home, title="Enda")
+    response = client.get(listing.url + "?page=99")
+    assert response.status_code == 200 and "Enda" in response.content.decode()
+
+
+def test_listing_page_has_one_h1_and_no_skipped_heading_level(client, home):
+    listing = WebinarListingPageFactory(parent=home)
+    WebinarSessionPageFactory(parent=home)
+    levels = outline(client.get(listing.url).content.decode()).levels
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert skipped_levels(levels) == []
+
+
+# --- notices ----------------------------------------------------------------------------------
+
+
 def test_notice_shown_only_within_its_dates(client, home):
     session = WebinarSessionPageFactory(parent=home)
     NoticeFactory(title="Aktuell notis")
@@ -86,3 +331,78 @@ def test_notice_shown_only_within_its_dates(client, home):
     html = client.get(session.url).content.decode()
     assert "Aktuell notis" in html
     assert "Gammal notis" not in html
+
+
+# --- the heading outline ----------------------------------------------------------------------
+
+
+def test_outline_lifts_a_heading_that_skips_a_level():
+    assert keep_heading_outline("<h4>a</h4>", parent_level=2) == "<h3>a</h3>"
+
+
+def test_outline_keeps_levels_that_already_fit():
+    html = '<h2 class="x">a</h2><h3>b</h3><h4>c</h4><h2>d</h2>'
+    assert keep_heading_outline(html, parent_level=2) == html
+
+
+def test_outline_never_adds_a_second_h1():
+    assert keep_heading_outline("<h1>a</h1>", parent_level=1) == "<h2>a</h2>"
+
+
+def test_outline_leaves_other_tags_alone():
+    html = "<header><hr><h3>a</h3></header>"
+    assert keep_heading_outline(html, parent_level=2) == html
+
+
+# --- schema.org Event -------------------------------------------------------------------------
+
+
+def event_jsonld(html: str) -> dict:
+    import json
+
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert match, "no JSON-LD on the page"
+    return json.loads(match.group(1))
+
+
+def test_session_event_json_ld_describes_an_online_event_with_its_performers(client, home):
+    start = datetime.datetime(2027, 3, 13, 9, 0, tzinfo=datetime.UTC)
+    session = WebinarSessionPageFactory(
+        parent=home, title="Det demokratiska samtalet", start=start,
+        end=start + datetime.timedelta(minutes=90), stream_url="https://play.example.org/live",
+    )
+    PageSpeakerFactory(page=session, speaker__name="Vian Tahir", speaker__title="Nätsäkerhetsexpert")
+    data = event_jsonld(client.get(session.url).content.decode())
+    assert data["@type"] == "Event"
+    assert data["name"] == "Det demokratiska samtalet"
+    assert data["startDate"] == "2027-03-13T10:00:00+01:00"
+    assert data["endDate"] == "2027-03-13T11:30:00+01:00"
+    assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["location"] == {"@type": "VirtualLocation", "url": "https://play.example.org/live"}
+    assert data["performer"] == [
+        {"@type": "Person", "name": "Vian Tahir", "jobTitle": "Nätsäkerhetsexpert"}
+    ]
+
+
+def test_cancelled_session_event_json_ld_is_cancelled_and_points_to_the_page(client, home):
+    session = WebinarSessionPageFactory(
+        parent=home, status=SessionStatus.CANCELLED, stream_url="https://play.example.org/live"
+    )
+    data = event_jsonld(client.get(session.url).content.decode())
+    assert data["eventStatus"] == "https://schema.org/EventCancelled"
+    assert data["location"]["url"] == data["url"] == "http://localhost" + session.url
+    assert "performer" not in data
+
+
+def test_postponed_session_event_json_ld_is_postponed(client, home):
+    session = WebinarSessionPageFactory(parent=home, status=SessionStatus.POSTPONED)
+    data = event_jsonld(client.get(session.url).content.decode())
+    assert data["eventStatus"] == "https://schema.org/EventPostponed"
+
+
+def test_json_ld_cannot_be_closed_by_an_editors_text(client, home):
+    session = WebinarSessionPageFactory(parent=home, title="</script><script>alert(1)</script>")
+    html = client.get(session.url).content.decode()
+    assert "<script>alert(1)" not in html
+    assert event_jsonld(html)["name"] == "</script><script>alert(1)</script>"

@@ -24,7 +24,8 @@ from wagtail.models import (
 from wagtail.search import index
 
 from .. import blocks as webinar_blocks
-from ..pagemodel import page_model_name, series_page_model_name
+from ..pagemodel import page_model_name, series_page_model
+from ..serializers import AbsoluteImageRenditionField, WebinarDateTimeField
 
 
 class SnippetBase(
@@ -36,7 +37,19 @@ class SnippetBase(
         abstract = True
 
     def get_preview_template(self, request, mode_name):
+        """``wagtail_webinars/previews/<model_name>.html``: the snippet as visitors see it."""
         return f"wagtail_webinars/previews/{self._meta.model_name}.html"
+
+    def get_preview_context(self, request, mode_name):
+        """The preview renders in the host's page shell, like our pages do."""
+        from ..conf import webinar_settings
+
+        context = super().get_preview_context(request, mode_name)
+        context["webinars_base_template"] = webinar_settings.BASE_TEMPLATE
+        context["webinars_main_landmark"] = webinar_settings.MAIN_LANDMARK
+        # Lets fragments that hide unpublished snippets from visitors show the draft here.
+        context["webinars_preview"] = True
+        return context
 
 
 class Speaker(SnippetBase):
@@ -76,6 +89,7 @@ class Speaker(SnippetBase):
         APIField("title"),
         APIField("organisation"),
         APIField("bio"),
+        APIField("photo", serializer=AbsoluteImageRenditionField("fill-240x240", read_only=True)),
     ]
 
     class Meta(SnippetBase.Meta):
@@ -85,6 +99,14 @@ class Speaker(SnippetBase):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_preview_context(self, request, mode_name):
+        from .pages import PageSpeaker
+
+        context = super().get_preview_context(request, mode_name)
+        # Through the page's own fragment, so the preview shows what visitors will see.
+        context["speakers"] = [PageSpeaker(speaker=self)]
+        return context
 
 
 class ContactPerson(SnippetBase):
@@ -127,6 +149,13 @@ class ContactPerson(SnippetBase):
     def __str__(self) -> str:
         return f"{self.name}, {self.role}" if self.role else self.name
 
+    def get_preview_context(self, request, mode_name):
+        from .pages import PageContactPerson
+
+        context = super().get_preview_context(request, mode_name)
+        context["contacts"] = [PageContactPerson(contact=self)]
+        return context
+
     @property
     def phone_uri(self) -> str:
         """The phone number as a ``tel:`` URI, in E.164 when it can be parsed as Swedish."""
@@ -155,6 +184,13 @@ class NoticeQuerySet(models.QuerySet):
         return self.filter(condition).distinct()
 
 
+def series_pages_only() -> models.Q:
+    """The pages a notice can be tied to: series pages (ours, or the one a site swapped in)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return models.Q(content_type=ContentType.objects.get_for_model(series_page_model()))
+
+
 class Notice(SnippetBase, ClusterableModel):
     """A dated announcement, such as "Så påverkas kurser och konferenser av det nya coronaviruset",
     shown on every webinar page or on the series an editor picks, between two dates."""
@@ -178,8 +214,11 @@ class Notice(SnippetBase, ClusterableModel):
     )
     show_from = models.DateTimeField(_("show from"), default=timezone.now)
     show_until = models.DateTimeField(_("show until"), null=True, blank=True)
+    # To the base page model, not to the (swappable) series page: a site's own series page has a
+    # foreign key into this app, so a relation back to it would make the migrations circular.
     series = ParentalManyToManyField(
-        series_page_model_name(),
+        page_model_name(),
+        limit_choices_to=series_pages_only,
         verbose_name=_("only on these series"),
         blank=True,
         related_name="+",
@@ -199,14 +238,19 @@ class Notice(SnippetBase, ClusterableModel):
         FieldPanel("series"),
         PublishingPanel(),
     ]
-    search_fields = [index.SearchField("title"), index.FilterField("locale_id")]
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.SearchField("text"),
+        index.FilterField("locale_id"),
+    ]
     api_fields = [
         APIField("title"),
         APIField("text"),
         APIField("url"),
         APIField("link_label"),
-        APIField("show_from"),
-        APIField("show_until"),
+        APIField("show_from", serializer=WebinarDateTimeField()),
+        APIField("show_until", serializer=WebinarDateTimeField()),
     ]
 
     class Meta(SnippetBase.Meta):
@@ -236,6 +280,11 @@ class Notice(SnippetBase, ClusterableModel):
     def link_label(self) -> str:
         return self.link_text or self.title
 
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        context["notices"] = [self]
+        return context
+
 
 class TechnicalHelpFAQ(SnippetBase):
     """Reusable technical-help questions and answers ("Frågor och svar om livesändning")."""
@@ -251,6 +300,7 @@ class TechnicalHelpFAQ(SnippetBase):
     panels = [FieldPanel("title"), FieldPanel("intro"), FieldPanel("items"), PublishingPanel()]
     search_fields = [
         index.SearchField("title"),
+        index.AutocompleteField("title"),
         index.SearchField("intro"),
         index.SearchField("items"),
         index.FilterField("locale_id"),

@@ -1,0 +1,81 @@
+"""An anonymous visitor's page costs the same number of SQL queries however much it lists."""
+
+import datetime
+
+import pytest
+import wagtail_factories
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from .factories import (
+    NoticeFactory,
+    PageContactPersonFactory,
+    PageSpeakerFactory,
+    WebinarListingPageFactory,
+    WebinarSeriesPageFactory,
+    WebinarSessionPageFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    """A cache of these tests' own, so clearing it never touches a shared Redis."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ww-queries"}
+    }
+
+
+def queries_for(client, url: str) -> list[str]:
+    """The SQL of an anonymous GET, measured on a second request with the cache cleared, so that
+    neither a first-request cost nor a warm cache (renditions, site roots) hides an N+1."""
+    assert client.get(url).status_code == 200  # renditions are created on the first visit
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def session_with(home, count: int, notices_under: object) -> str:
+    series = WebinarSeriesPageFactory(parent=home)
+    session = WebinarSessionPageFactory(parent=series)
+    WebinarSessionPageFactory(parent=series)  # another date of the series
+    for _ in range(count):
+        PageSpeakerFactory(page=session, speaker__photo=wagtail_factories.ImageFactory())
+        PageContactPersonFactory(page=session)
+    return session.url
+
+
+def test_session_page_queries_do_not_grow_with_speakers_contacts_and_notices(client, home):
+    NoticeFactory(link_page=home)
+    one = queries_for(client, session_with(home, 1, home))
+    for _ in range(2):
+        NoticeFactory(link_page=WebinarSeriesPageFactory(parent=home), link_url="")
+    thirty = queries_for(client, session_with(home, 30, home))
+    assert len(thirty) == len(one), "\n".join(thirty)
+
+
+def test_series_page_queries_do_not_grow_with_sessions(client, home):
+    small = WebinarSeriesPageFactory(parent=home)
+    WebinarSessionPageFactory(parent=small)
+    large = WebinarSeriesPageFactory(parent=home)
+    now = timezone.now()
+    for day in range(-25, 25):
+        WebinarSessionPageFactory(parent=large, start=now + datetime.timedelta(days=day))
+    one = queries_for(client, small.url)
+    fifty = queries_for(client, large.url)
+    assert len(fifty) == len(one), "\n".join(fifty)
+
+
+def test_listing_page_queries_do_not_grow_with_sessions(client, home):
+    listing = WebinarListingPageFactory(parent=home)
+    WebinarSessionPageFactory(parent=home)
+    one = queries_for(client, listing.url)
+    for _ in range(9):
+        WebinarSessionPageFactory(parent=WebinarSeriesPageFactory(parent=home))
+    ten = queries_for(client, listing.url)
+    assert len(ten) == len(one), "\n".join(ten)
