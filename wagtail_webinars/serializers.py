@@ -1,22 +1,243 @@
-"""DRF serializers for nesting snippets inside pages in Wagtail's API v2."""
+"""Serializers that nest our snippets, relations and sessions in Wagtail's API v2.
+
+They are named in the models' ``api_fields``, so they work with the host's own
+``PagesAPIViewSet``: no viewset of ours has to be registered for pages.
+
+Query counts stay fixed whatever the number of pages in a response. Wagtail's pages listing has
+no hook for ``prefetch_related``, but every field below is serialised under DRF's root
+serializer, whose ``instance`` is the whole page of results (one object on a detail view). The
+first time a field is read, it prefetches its relation for all of those objects in one go
+(``prefetch_for_response``); every later object finds the rows in its prefetch cache.
+"""
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Model, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
 from rest_framework import serializers
 from wagtail.images.api.fields import ImageRenditionField
 
-from .models.snippets import ContactPerson, Speaker
+from .conf import webinar_settings
 
 
-class SpeakerSerializer(serializers.ModelSerializer):
-    photo = ImageRenditionField("fill-240x240", required=False, allow_null=True)
+def response_instances(field: serializers.Field, instance: Model) -> list[Model]:
+    """The objects serialised in the same response as ``instance`` (itself included).
 
-    class Meta:
-        model = Speaker
-        fields = ["id", "name", "title", "organisation", "bio", "photo"]
+    ``field.root.instance`` is the list (or queryset, by now evaluated) handed to the root
+    serializer; on a detail view it is ``instance`` alone.
+    """
+    root_instance = getattr(field.root, "instance", None)
+    if isinstance(root_instance, QuerySet):
+        root_instance = list(root_instance)  # already evaluated: served from its result cache
+    if isinstance(root_instance, Iterable) and not isinstance(root_instance, Model):
+        siblings = [obj for obj in root_instance if type(obj) is type(instance)]
+        if any(obj is instance for obj in siblings):
+            return siblings
+    return [instance]
 
 
-class ContactPersonSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ContactPerson
-        fields = ["id", "name", "role", "email", "phone", "organisation"]
+def prefetch_for_response(field: serializers.Field, instance: Model, *lookups: str | Prefetch) -> None:
+    """Prefetch ``lookups`` for every object of the response not already holding them."""
+    cache_name = lookups[0].to_attr if isinstance(lookups[0], Prefetch) else lookups[0]
+    if cache_name in getattr(instance, "_prefetched_objects_cache", {}):
+        return
+    pending = [
+        obj
+        for obj in response_instances(field, instance)
+        if cache_name not in getattr(obj, "_prefetched_objects_cache", {})
+    ]
+    prefetch_related_objects(pending, *lookups)
+
+
+class WebinarDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with the offset, in the webinars' time zone (``TIME_ZONE`` setting), so
+    "2027-03-13T10:00:00+01:00" rather than the UTC "Z" form DRF writes by default."""
+
+    def to_representation(self, value: datetime.datetime | None) -> str | None:
+        if value is None:
+            return None
+        return timezone.localtime(value, zoneinfo.ZoneInfo(webinar_settings.TIME_ZONE)).isoformat()
+
+
+class AbsoluteImageRenditionField(ImageRenditionField):
+    """Wagtail's rendition field, with ``full_url`` made absolute from the request when
+    ``WAGTAILADMIN_BASE_URL`` is not set (a headless frontend on another host needs it)."""
+
+    def to_representation(self, image):
+        data = super().to_representation(image)
+        request = self.context.get("request")
+        full_url = data.get("full_url")
+        if request is not None and full_url and full_url.startswith("/"):
+            data["full_url"] = request.build_absolute_uri(full_url)
+        return data
+
+
+class SpeakerSerializer(serializers.Serializer):
+    """A speaker nested in a page (plain fields rather than a ModelSerializer so that the models
+    can name these serializers in their ``api_fields`` without a circular import)."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    organisation = serializers.CharField(read_only=True)
+    bio = serializers.CharField(read_only=True)
+    photo = AbsoluteImageRenditionField("fill-240x240", read_only=True)
+
+
+class ContactPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    role = serializers.CharField(read_only=True)
+    email = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    organisation = serializers.CharField(read_only=True)
+
+
+class TechnicalHelpFAQSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    intro = serializers.CharField(read_only=True)
+    items = serializers.SerializerMethodField()
+
+    def get_items(self, faq) -> list[dict[str, Any]]:
+        return faq.items.stream_block.get_api_representation(faq.items, self.context)
+
+
+class PageSpeakersField(serializers.Field):
+    """A page's published speakers in editor order, each with their role on that page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Model) -> list[Any]:
+        from .models.pages import PageSpeaker
+
+        prefetch_for_response(
+            self,
+            instance,
+            Prefetch(
+                "webinar_speakers",
+                queryset=PageSpeaker.objects.filter(speaker__live=True)
+                .select_related("speaker", "speaker__photo")
+                .order_by("sort_order"),
+            ),
+            "webinar_speakers__speaker__photo__renditions",
+        )
+        return list(instance.webinar_speakers.all())
+
+    def to_representation(self, items: list[Any]) -> list[dict[str, Any]]:
+        speaker = SpeakerSerializer(context=self.context)
+        return [{"role": item.role, "speaker": speaker.to_representation(item.speaker)} for item in items]
+
+
+class PageContactsField(serializers.Field):
+    """A page's published contact persons in editor order, each with their role on that page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Model) -> list[Any]:
+        from .models.pages import PageContactPerson
+
+        prefetch_for_response(
+            self,
+            instance,
+            Prefetch(
+                "webinar_contacts",
+                queryset=PageContactPerson.objects.filter(contact__live=True)
+                .select_related("contact")
+                .order_by("sort_order"),
+            ),
+        )
+        return list(instance.webinar_contacts.all())
+
+    def to_representation(self, items: list[Any]) -> list[dict[str, Any]]:
+        contact = ContactPersonSerializer(context=self.context)
+        return [{"role": item.role, "contact": contact.to_representation(item.contact)} for item in items]
+
+
+class TechnicalHelpField(serializers.Field):
+    """The page's technical-help FAQ, nested, or ``null`` when there is none or it is a draft."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Model) -> Any:
+        if instance.technical_help_id is None:
+            return None
+        # A forward foreign key has no prefetch cache entry; Django keeps it in the field cache.
+        if not instance._meta.get_field("technical_help").is_cached(instance):
+            pending = [
+                obj
+                for obj in response_instances(self, instance)
+                if not obj._meta.get_field("technical_help").is_cached(obj)
+            ]
+            prefetch_related_objects(pending, "technical_help")
+        return instance.technical_help
+
+    def to_representation(self, faq: Any) -> dict[str, Any] | None:
+        if faq is None or not faq.live:
+            return None
+        return TechnicalHelpFAQSerializer(faq, context=self.context).data
+
+
+class SessionSummarySerializer(serializers.Serializer):
+    """One session inside a series: enough to list it and link to it."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField()
+    start = WebinarDateTimeField(read_only=True)
+    end = WebinarDateTimeField(read_only=True)
+    computed_status = serializers.CharField(read_only=True)
+
+    def get_url(self, session) -> str | None:
+        return session.get_full_url(self.context.get("request"))
+
+
+class SeriesSessionsField(serializers.Field):
+    """A series' published sessions, upcoming first (soonest first), then past (latest first),
+    as ``SessionSummarySerializer`` summaries. One query for all series in the response."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Model) -> list[Any]:
+        cache = getattr(instance, "_webinar_api_sessions", None)
+        if cache is None:
+            series_list = response_instances(self, instance)
+            by_parent = self._fetch_children(series_list)
+            for series in series_list:
+                series._webinar_api_sessions = by_parent.get(series.path, [])
+            cache = instance._webinar_api_sessions
+        now = timezone.now()
+        upcoming = [s for s in cache if s.end >= now]
+        past = [s for s in cache if s.end < now]
+        past.reverse()
+        return upcoming + past
+
+    @staticmethod
+    def _fetch_children(series_list: list[Any]) -> dict[str, list[Any]]:
+        from .pagemodel import session_page_model
+
+        condition = Q()
+        for series in series_list:
+            condition |= Q(path__startswith=series.path, depth=series.depth + 1)
+        sessions = session_page_model().objects.live().public().filter(condition).order_by("start")
+        by_parent: dict[str, list[Any]] = {}
+        steplen = session_page_model().steplen
+        for session in sessions:
+            by_parent.setdefault(session.path[:-steplen], []).append(session)
+        return by_parent
+
+    def to_representation(self, sessions: list[Any]) -> list[dict[str, Any]]:
+        return SessionSummarySerializer(sessions, many=True, context=self.context).data

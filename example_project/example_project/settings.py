@@ -98,6 +98,18 @@ EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = BASE_DIR / "sent_mail"
 DEFAULT_FROM_EMAIL = "Exempelkommunen <webbinarier@example.org>"
 
+# Django's tasks framework (the django_tasks backport before Django 6). The immediate backend
+# sends registration e-mails right after the registration commits; a production site picks a
+# worker backend, and `webinars_send_pending_mail` from cron sends whatever is left.
+import django as _django  # noqa: E402
+
+TASKS = {
+    "default": {
+        "BACKEND": ("django.tasks" if _django.VERSION >= (6, 0) else "django_tasks")
+        + ".backends.immediate.ImmediateBackend"
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 WAGTAIL_WEBINARS = {

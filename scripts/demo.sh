@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The demo, from nothing: a venv, the package, a SQLite database with the demo content, an admin
+# login, and the example site on http://127.0.0.1:8000/.
+#
+#   bash scripts/demo.sh
+#
+# Needs Python 3.11 or later as python3 (or set WW_PYTHON), and PyPI. Running it again reuses the
+# venv and the database, brings the demo content back to its original state, and prints a new
+# admin password. E-mails the site sends land as files in example_project/sent_mail/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VENV=${WW_DEMO_VENV:-.venv-demo}
+PYTHON=${WW_PYTHON:-python3}
+ADDRESS=${WW_DEMO_ADDRESS:-127.0.0.1:8000}
+say() { printf '[demo.sh] %s\n' "$*" >&2; }
+
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || { say "error: $PYTHON is Python $("$PYTHON" -V 2>&1); the demo needs 3.11 or later (set WW_PYTHON)."; exit 2; }
+
+if [ ! -x "$VENV/bin/python" ]; then
+  say "creating the virtual environment $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+PY=$ROOT/$VENV/bin/python
+say "installing wagtail_webinars and its dependencies (pip install -e .)"
+"$PY" -m pip install --quiet --disable-pip-version-check -e .
+
+cd example_project
+say "migrating the SQLite database example_project/db.sqlite3"
+"$PY" manage.py migrate --noinput >/dev/null
+say "loading the demo content"
+"$PY" manage.py webinars_load_demo
+
+PASSWORD=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(12))')
+DEMO_PASSWORD=$PASSWORD "$PY" manage.py shell -c '
+import os
+from django.contrib.auth import get_user_model
+user, _ = get_user_model().objects.get_or_create(username="admin", defaults={"email": "admin@example.org"})
+user.is_staff = user.is_superuser = True
+user.set_password(os.environ["DEMO_PASSWORD"])
+user.save()
+'
+
+cat <<MSG
+
+  The demo site:   http://$ADDRESS/
+  The admin:       http://$ADDRESS/admin/
+  Log in as:       admin
+  Password:        $PASSWORD
+  The API:         http://$ADDRESS/api/v2/pages/?type=wagtail_webinars.WebinarSessionPage&fields=*
+  Sent e-mail:     $ROOT/example_project/sent_mail/
+
+  Stop the server with Ctrl+C.
+
+MSG
+exec "$PY" manage.py runserver --noreload "$ADDRESS"
