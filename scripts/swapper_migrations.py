@@ -31,20 +31,25 @@ def rewrite(text: str) -> str:
                             f'swapper.get_model_name("wagtail_webinars", "{model}")')
     text = text.replace("settings.WAGTAIL_PAGE_MODEL", PAGE)
     text = re.sub(r"""to=['"]wagtailcore\.page['"]""", f"to={PAGE}", text)
-    text = re.sub(r"""bases=\(['"]wagtailcore\.page['"]""", f"bases=({PAGE}", text)
-    # The parent link is named after the base page model (basepage_ptr for home.BasePage).
-    text = text.replace("('page_ptr', models.OneToOneField(", "(PARENT_LINK, models.OneToOneField(")
+    # Our concrete pages subclass wagtail.models.Page itself, whatever the base page model: their
+    # parent link and bases stay on wagtailcore.Page. (A site with its own base page model swaps
+    # them out, so that state is never built into tables; it must still match the classes, or
+    # makemigrations on such a site writes a migration into this package.)
+    text = "\n".join(
+        line.replace(f"to={PAGE}", "to='wagtailcore.page'") if "parent_link=True" in line else line
+        for line in text.split("\n")
+    )
+    text = text.replace(f"bases=({PAGE}", "bases=('wagtailcore.page'")
+    # Django writes no dependency for a relation inside the app, but a swapped-in page type lives
+    # in the site's app, whose first migration must run before the relation is made.
+    for model in OURS.values():
+        name = f'swapper.get_model_name("wagtail_webinars", "{model}")'
+        dependency = f'swapper.dependency("wagtail_webinars", "{model}")'
+        if name in text and dependency not in text:
+            text = text.replace("    dependencies = [\n", f"    dependencies = [\n        {dependency},\n", 1)
     if "swapper." in text and "import swapper" not in text:
         text = text.replace("from django.db import migrations", "import swapper\nfrom django.db import migrations", 1)
-    if "PARENT_LINK" in text and "PARENT_LINK = " not in text:
-        text = text.replace(
-            "\n\nclass Migration(",
-            '\n\nswapper.set_app_prefix("wagtailcore", "wagtail")\n'
-            'PARENT_LINK = swapper.split(swapper.get_model_name("wagtailcore", "Page"))[1].lower() + "_ptr"\n'
-            "\n\nclass Migration(",
-            1,
-        )
-    elif "swapper." in text and "set_app_prefix" not in text:
+    if "swapper." in text and "set_app_prefix" not in text:
         text = text.replace("\n\nclass Migration(", '\n\nswapper.set_app_prefix("wagtailcore", "wagtail")\n\n\nclass Migration(', 1)
     if "settings." not in text.split("class Migration(", 1)[1]:
         text = text.replace("from django.conf import settings\n", "")
