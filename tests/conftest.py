@@ -36,3 +36,12 @@ def home(site):
 @pytest.fixture
 def root_page(site):
     return Page.get_first_root_node()
+
+
+@pytest.fixture
+def fresh_rate_limits(settings):
+    """Rate-limit counters of this test's own (a new key prefix), so that requests made by earlier
+    tests from the same 127.0.0.1 do not count, without clearing a cache others share."""
+    import uuid
+
+    settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"

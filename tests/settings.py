@@ -109,6 +109,18 @@ MEDIA_ROOT = BASE_DIR / "media"
 WAGTAIL_SITE_NAME = "Testkommunen"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 DEFAULT_FROM_EMAIL = "webbinarier@example.org"
+
+# Django's tasks framework (the django_tasks backport before Django 6). The immediate backend
+# sends registration e-mails right after the registration commits; a production site picks a
+# worker backend, and `webinars_send_pending_mail` from cron sends whatever is left.
+import django as _django  # noqa: E402
+
+TASKS = {
+    "default": {
+        "BACKEND": ("django.tasks" if _django.VERSION >= (6, 0) else "django_tasks")
+        + ".backends.immediate.ImmediateBackend"
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -139,6 +139,9 @@ def programme_blocks() -> list[tuple[str, blocks.Block]]:
     (``super().programme_blocks() + [...]``) and so that blocks added by other parts of this app
     (registration, feedback) are picked up here.
     """
+    from .feedback_blocks import FeedbackBlock
+    from .registration_blocks import RegistrationFormBlock
+
     return [
         ("heading", HeadingBlock()),
         ("paragraph", blocks.RichTextBlock(label=_("Rich text"), features=RICH_TEXT_FEATURES, icon="pilcrow")),
@@ -149,4 +152,6 @@ def programme_blocks() -> list[tuple[str, blocks.Block]]:
         ("technical_help", TechnicalHelpBlock()),
         ("image", ImageBlock()),
         ("embed", EmbedWithTitleBlock()),
+        ("registration_form", RegistrationFormBlock()),
+        ("feedback", FeedbackBlock()),
     ]

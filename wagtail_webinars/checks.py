@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable, Iterable
 
+import swapper
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Warning
@@ -13,7 +14,7 @@ from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 
 from .conf import DEFAULTS, SETTING_NAME, webinar_settings
-from .pagemodel import page_model_name, swappable_setting
+from .pagemodel import APP_LABEL, page_model_name, swappable_setting
 
 REQUIRED_APPS = {
     "wagtail": "wagtail",
@@ -131,7 +132,9 @@ def check_page_models_swapped(app_configs=None, **kwargs) -> list[Error]:
     errors = []
     for model_name in ("WebinarSeriesPage", "WebinarSessionPage", "WebinarListingPage"):
         setting = swappable_setting(model_name)
-        if not getattr(settings, setting, None):
+        # swapper sets every swappable setting to its default on first use, so the setting
+        # always exists: ask whether it names another model.
+        if not swapper.is_swapped(APP_LABEL, model_name):
             errors.append(
                 Error(
                     f"The site's base page model is {page_model_name()}, so "

@@ -24,6 +24,35 @@ DEFAULTS: dict[str, Any] = {
     "LISTING_PER_PAGE": 10,
     # Origins (scheme://host[:port]) of separate frontends allowed to POST to the JSON endpoints.
     "ALLOWED_FRONTEND_ORIGINS": [],
+    # Feedback POSTs (HTML and JSON together) allowed per IP address, e.g. "30/m"; None: no limit.
+    "FEEDBACK_RATE_LIMIT": "30/m",
+    # Seconds within which identical feedback from one visitor is counted once.
+    "FEEDBACK_DEDUP_SECONDS": 10,
+    # Offer the comment box after "Ja" too, not only after "Nej".
+    "FEEDBACK_COMMENT_AFTER_YES": False,
+    # The site's own wording of the widget: {"question": ..., "yes": ..., "no": ..., "thanks": ...,
+    # "comment_label": ..., "comment_help": ...}; unset keys use the translated defaults.
+    "FEEDBACK_TEXTS": {},
+    # Dotted path of the feedback service class (validate, scrub, de-duplicate, save).
+    "FEEDBACK_SERVICE": "wagtail_webinars.feedback.FeedbackService",
+    # Sender of registration e-mails; None uses settings.DEFAULT_FROM_EMAIL.
+    "EMAIL_FROM": None,
+    # Attempts to send one registration e-mail before it is marked failed for editors to see.
+    "EMAIL_MAX_ATTEMPTS": 6,
+    # Seconds before the first retry of a failed e-mail; doubles with each further attempt.
+    "EMAIL_RETRY_BACKOFF": 60,
+    # Hours before a session starts that webinars_send_reminders sends the reminder.
+    "REMINDER_HOURS_BEFORE": 24,
+    # Registration POSTs (HTML and JSON together) allowed per IP address, e.g. "20/h"; None: no limit.
+    "REGISTRATION_RATE_LIMIT": "20/h",
+    # Cancellation POSTs allowed per IP address; None: no limit.
+    "CANCEL_RATE_LIMIT": "20/h",
+    # Text of the consent checkbox; None uses the package's translated default.
+    "REGISTRATION_CONSENT_TEXT": None,
+    # URL of the site's privacy policy, linked next to the consent checkbox; "" for no link.
+    "PRIVACY_POLICY_URL": "",
+    # Most further participants one registration may name.
+    "REGISTRATION_MAX_PARTICIPANTS": 10,
 }
 
 

@@ -35,9 +35,16 @@ class SessionCalendar:
     # -- override points -----------------------------------------------------------------------
 
     def item_uid(self) -> str:
-        """Stable across edits, unique per session and site, and shared by file and invite."""
+        """Stable across edits, unique per session and site, and shared by file and invite.
+
+        The host is the session's Wagtail site, not the request's, so the invitation sent by a
+        background task (which has no request) carries the same UID as the downloaded file.
+        """
         host = "wagtail-webinars"
-        if self.request is not None:
+        site = self.session.get_site()
+        if site is not None:
+            host = site.hostname
+        elif self.request is not None:
             host = self.request.get_host().split(":")[0]
         return f"webinar-session-{self.session.pk}@{host}"
 
@@ -118,6 +125,48 @@ class PublishedSessionCalendar(SessionCalendar):
     """The downloadable calendar file on a session page."""
 
     method = "PUBLISH"
+
+
+class RegistrationInvitation(SessionCalendar):
+    """The invitation attached to a confirmation e-mail (``METHOD:REQUEST``).
+
+    The organiser is the sender of the e-mails (or the page's first contact person with an
+    address) and the registrant is the one attendee, already accepted, so calendars add the
+    event without asking them to reply.
+    """
+
+    method = "REQUEST"
+
+    def __init__(
+        self,
+        session: Any,
+        registration: Any,
+        organizer_email: str,
+        organizer_name: str = "",
+        request: HttpRequest | None = None,
+    ) -> None:
+        super().__init__(session, request)
+        self.registration = registration
+        self.organizer_email = organizer_email
+        self.organizer_name = organizer_name
+
+    def item_location(self) -> str:
+        # Registrants get the join link even where the page keeps it to them.
+        return self.session.stream_url or self.item_url()
+
+    def item_organizer(self) -> icalendar.vCalAddress | None:
+        organizer = icalendar.vCalAddress(f"mailto:{self.organizer_email}")
+        if self.organizer_name:
+            organizer.params["CN"] = icalendar.vText(self.organizer_name)
+        return organizer
+
+    def item_attendees(self) -> list[icalendar.vCalAddress]:
+        attendee = icalendar.vCalAddress(f"mailto:{self.registration.email}")
+        attendee.params["CN"] = icalendar.vText(" ".join(self.registration.name.split()))
+        attendee.params["ROLE"] = icalendar.vText("REQ-PARTICIPANT")
+        attendee.params["PARTSTAT"] = icalendar.vText("ACCEPTED")
+        attendee.params["RSVP"] = icalendar.vText("FALSE")
+        return [attendee]
 
 
 def get_calendar_class() -> type[SessionCalendar]:

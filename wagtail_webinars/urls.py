@@ -5,10 +5,22 @@
 
 from django.urls import path
 
-from . import views
+from . import api_views, feedback_views, registration_views, views
 
 app_name = "wagtail_webinars"
 
 urlpatterns = [
     path("sessions/<int:page_id>/calendar.ics", views.session_calendar, name="session_calendar"),
+    # Registration (HTML)
+    path("sessions/<int:page_id>/register/", registration_views.session_register, name="session_register"),
+    path("series/<int:page_id>/register/", registration_views.series_register, name="series_register"),
+    path("registrations/result/<str:signed>/", registration_views.registration_result, name="registration_result"),
+    path("registrations/cancel/<str:token>/", registration_views.registration_cancel, name="registration_cancel"),
+    # Registration (JSON)
+    path("api/sessions/<int:page_id>/registrations/", api_views.session_registrations, name="api_session_registrations"),
+    path("api/series/<int:page_id>/registrations/", api_views.series_registrations, name="api_series_registrations"),
+    path("api/registrations/cancel/", api_views.cancel_registration, name="api_registration_cancel"),
+    # Feedback widget (HTML form and JSON)
+    path("feedback/", feedback_views.feedback_form, name="feedback"),
+    path("api/feedback/", feedback_views.feedback_api, name="api_feedback"),
 ]

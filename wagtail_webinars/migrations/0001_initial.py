@@ -7,12 +7,12 @@ import uuid
 import wagtail.fields
 import wagtail.models.preview
 import wagtail.search.index
+import wagtail_webinars.models.snippets
 import swapper
 from django.db import migrations, models
 
 
 swapper.set_app_prefix("wagtailcore", "wagtail")
-PARENT_LINK = swapper.split(swapper.get_model_name("wagtailcore", "Page"))[1].lower() + "_ptr"
 
 
 class Migration(migrations.Migration):
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='WebinarListingPage',
             fields=[
-                (PARENT_LINK, models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=swapper.get_model_name("wagtailcore", "Page"))),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('intro', models.TextField(blank=True, max_length=1000, verbose_name='introduction')),
                 ('section', models.ForeignKey(blank=True, help_text='Leave empty to list the sessions of the whole site.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=swapper.get_model_name("wagtailcore", "Page"), verbose_name='only sessions under')),
             ],
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'webinar listings',
                 'swappable': 'WAGTAIL_WEBINARS_WEBINARLISTINGPAGE_MODEL',
             },
-            bases=(swapper.get_model_name("wagtailcore", "Page"), models.Model),
+            bases=('wagtailcore.page', models.Model),
         ),
         migrations.CreateModel(
             name='ContactPerson',
@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='WebinarSessionPage',
             fields=[
-                (PARENT_LINK, models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=swapper.get_model_name("wagtailcore", "Page"))),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('lead', models.TextField(blank=True, max_length=1000, verbose_name='lead')),
                 ('audience', models.CharField(blank=True, help_text='Who the webinar is for, for example "Ledande förtroendevalda".', max_length=255, verbose_name='audience')),
                 ('start', models.DateTimeField(verbose_name='starts')),
@@ -182,12 +182,12 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'webinars',
                 'swappable': 'WAGTAIL_WEBINARS_WEBINARSESSIONPAGE_MODEL',
             },
-            bases=(swapper.get_model_name("wagtailcore", "Page"), models.Model),
+            bases=('wagtailcore.page', models.Model),
         ),
         migrations.CreateModel(
             name='WebinarSeriesPage',
             fields=[
-                (PARENT_LINK, models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=swapper.get_model_name("wagtailcore", "Page"))),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('lead', models.TextField(blank=True, max_length=1000, verbose_name='lead')),
                 ('audience', models.CharField(blank=True, help_text='Who the webinar is for, for example "Ledande förtroendevalda".', max_length=255, verbose_name='audience')),
                 ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('bullet_list', 7), ('questions_note', 9), ('after_broadcast', 16), ('faq', 19), ('technical_help', 21), ('image', 25), ('embed', 28)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Text', 'max_length': 255}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Heading 2'), ('h3', 'Heading 3'), ('h4', 'Heading 4')], 'label': 'Level'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul', 'h3', 'h4'], 'icon': 'pilcrow', 'label': 'Rich text'}), 4: ('wagtail.blocks.CharBlock', (), {'label': 'Introduction', 'max_length': 255, 'required': False}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'Item'}), 6: ('wagtail.blocks.ListBlock', (5,), {'label': 'Items'}), 7: ('wagtail.blocks.StructBlock', [[('intro', 4), ('items', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'default': 'There will be time for questions during the broadcast.', 'label': 'Text', 'max_length': 500}), 9: ('wagtail.blocks.StructBlock', [[('text', 8)]], {}), 10: ('wagtail.blocks.CharBlock', (), {'default': 'After the broadcast', 'label': 'Heading', 'max_length': 255}), 11: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul', 'h3', 'h4'], 'label': 'Text', 'required': False}), 12: ('wagtail.blocks.CharBlock', (), {'label': 'Question'}), 13: ('wagtail.blocks.ListBlock', (12,), {'default': [], 'label': 'Discussion questions', 'required': False}), 14: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'Document'}), 15: ('wagtail.blocks.ListBlock', (14,), {'default': [], 'label': 'Material to download', 'required': False}), 16: ('wagtail.blocks.StructBlock', [[('heading', 10), ('text', 11), ('discussion_questions', 13), ('documents', 15)]], {}), 17: ('wagtail.blocks.CharBlock', (), {'label': 'Question', 'max_length': 255}), 18: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul', 'h3', 'h4'], 'label': 'Answer'}), 19: ('wagtail.blocks.StructBlock', [[('question', 17), ('answer', 18)]], {}), 20: ('wagtail.snippets.blocks.SnippetChooserBlock', ('wagtail_webinars.TechnicalHelpFAQ',), {'label': 'Technical help FAQ'}), 21: ('wagtail.blocks.StructBlock', [[('faq', 20)]], {}), 22: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'Image'}), 23: ('wagtail.blocks.CharBlock', (), {'help_text': 'Describe the image for people who cannot see it. Leave empty if it is decorative.', 'label': 'Alternative text', 'max_length': 255, 'required': False}), 24: ('wagtail.blocks.CharBlock', (), {'label': 'Caption', 'max_length': 255, 'required': False}), 25: ('wagtail.blocks.StructBlock', [[('image', 22), ('alt_text', 23), ('caption', 24)]], {}), 26: ('wagtail.embeds.blocks.EmbedBlock', (), {'label': 'Embed URL'}), 27: ('wagtail.blocks.CharBlock', (), {'help_text': 'Describes the embedded content for screen reader users.', 'label': 'Title', 'max_length': 255}), 28: ('wagtail.blocks.StructBlock', [[('embed', 26), ('title', 27)]], {})}, verbose_name='body')),
@@ -198,7 +198,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'webinar series',
                 'swappable': 'WAGTAIL_WEBINARS_WEBINARSERIESPAGE_MODEL',
             },
-            bases=(swapper.get_model_name("wagtailcore", "Page"), models.Model),
+            bases=('wagtailcore.page', models.Model),
         ),
         migrations.CreateModel(
             name='Notice',
@@ -222,7 +222,7 @@ class Migration(migrations.Migration):
                 ('link_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=swapper.get_model_name("wagtailcore", "Page"), verbose_name='link to a page')),
                 ('live_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='live revision')),
                 ('locale', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.locale', verbose_name='locale')),
-                ('series', modelcluster.fields.ParentalManyToManyField(blank=True, help_text='Leave empty to show the notice on every webinar page.', related_name='+', to=swapper.get_model_name("wagtail_webinars", "WebinarSeriesPage"), verbose_name='only on these series')),
+                ('series', modelcluster.fields.ParentalManyToManyField(blank=True, help_text='Leave empty to show the notice on every webinar page.', limit_choices_to=wagtail_webinars.models.snippets.series_pages_only, related_name='+', to=swapper.get_model_name("wagtailcore", "Page"), verbose_name='only on these series')),
             ],
             options={
                 'verbose_name': 'notice',

@@ -14,9 +14,35 @@ from .pages import (
     WebinarSessionPage,
     WebinarSessionPageMixin,
 )
+from .registrations import (
+    AbstractRegistrationQuestion,
+    DeliveryState,
+    EmailKind,
+    EmailState,
+    QuestionType,
+    Registration,
+    RegistrationEmail,
+    RegistrationQuestion,
+    RegistrationSettingsMixin,
+    RegistrationStatus,
+)
+from .feedback import AbstractFeedback, Feedback, FeedbackPageSetting
 from .snippets import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
 
 __all__ = [
+    "AbstractFeedback",
+    "Feedback",
+    "FeedbackPageSetting",
+    "AbstractRegistrationQuestion",
+    "DeliveryState",
+    "EmailKind",
+    "EmailState",
+    "QuestionType",
+    "Registration",
+    "RegistrationEmail",
+    "RegistrationQuestion",
+    "RegistrationSettingsMixin",
+    "RegistrationStatus",
     "ComputedStatus",
     "ContactPerson",
     "JoinLinkVisibility",

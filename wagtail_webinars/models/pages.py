@@ -28,13 +28,22 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
 from .. import blocks as webinar_blocks
 from ..conf import webinar_settings
 from ..pagemodel import page_model_name, session_page_model, swappable_setting
-from ..serializers import ContactPersonSerializer, SpeakerSerializer
+from ..serializers import (
+    ContactPersonSerializer,
+    PageContactsField,
+    PageSpeakersField,
+    SeriesSessionsField,
+    SpeakerSerializer,
+    TechnicalHelpField,
+    WebinarDateTimeField,
+)
+from .registrations import RegistrationSettingsMixin
 from .snippets import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
 
 if TYPE_CHECKING:
@@ -159,19 +168,24 @@ class WebinarPageMixin(models.Model):
         return context
 
     def get_speakers(self) -> list[PageSpeaker]:
-        """Published speakers in editor order, in one query whatever their number."""
-        return [
-            item
-            for item in self.webinar_speakers.select_related("speaker", "speaker__photo").all()
-            if item.speaker.live
-        ]
+        """Published speakers in editor order, with their photos' renditions, in a fixed number
+        of queries whatever their number. A draft speaker (never published) is left out."""
+        return list(
+            self.webinar_speakers.filter(speaker__live=True)
+            .select_related("speaker", "speaker__photo")
+            # Every rendition, not only the size our template asks for, so a host's override
+            # with another size still gets them in the same query.
+            .prefetch_related("speaker__photo__renditions")
+            .order_by("sort_order")
+        )
 
     def get_contacts(self) -> list[PageContactPerson]:
-        return [
-            item
-            for item in self.webinar_contacts.select_related("contact").all()
-            if item.contact.live
-        ]
+        """Published contact persons in editor order, in one query whatever their number."""
+        return list(
+            self.webinar_contacts.filter(contact__live=True)
+            .select_related("contact")
+            .order_by("sort_order")
+        )
 
     def get_series_id(self) -> int | None:
         return None
@@ -185,7 +199,7 @@ class WebinarPageMixin(models.Model):
         )
 
 
-class WebinarSeriesPageMixin(WebinarPageMixin):
+class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
     """A series of webinars ("En seminarieserie"); its sessions are its child pages."""
 
     body = StreamField(webinar_blocks.programme_blocks(), verbose_name=_("body"), blank=True)
@@ -202,6 +216,8 @@ class WebinarSeriesPageMixin(WebinarPageMixin):
         FieldPanel("body"),
         InlinePanel("webinar_contacts", heading=_("Contact persons"), label=_("Contact person")),
         FieldPanel("technical_help"),
+        *RegistrationSettingsMixin.registration_panels,
+        InlinePanel("registration_questions", heading=_("Questions"), label=_("Question")),
     ]
 
     search_fields = [
@@ -214,12 +230,14 @@ class WebinarSeriesPageMixin(WebinarPageMixin):
         APIField("lead"),
         APIField("audience"),
         APIField("body"),
-        APIField("webinar_contacts"),
-        APIField("sessions"),
+        APIField("webinar_contacts", serializer=PageContactsField()),
+        APIField("technical_help", serializer=TechnicalHelpField()),
+        APIField("sessions", serializer=SeriesSessionsField()),
     ]
 
     def get_sessions_queryset(self):
-        return session_page_model().objects.child_of(self).live().public().specific()
+        # Already the concrete session model: .specific() would only add queries.
+        return session_page_model().objects.child_of(self).live().public()
 
     def get_sessions(self, now: datetime.datetime | None = None):
         """Upcoming sessions first (soonest first), then past ones (latest first)."""
@@ -229,6 +247,9 @@ class WebinarSeriesPageMixin(WebinarPageMixin):
         past = [s for s in sessions if s.end < now]
         past.reverse()
         return upcoming, past
+
+    def get_series_id(self) -> int | None:
+        return self.pk
 
     @property
     def sessions(self):
@@ -244,7 +265,7 @@ class WebinarSeriesPageMixin(WebinarPageMixin):
         return context
 
 
-class WebinarSessionPageMixin(WebinarPageMixin):
+class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
     """One broadcast: its time, programme, where it is broadcast, speakers and contacts."""
 
     start = models.DateTimeField(_("starts"))
@@ -310,6 +331,8 @@ class WebinarSessionPageMixin(WebinarPageMixin):
         ),
         InlinePanel("webinar_contacts", heading=_("Contact persons"), label=_("Contact person")),
         FieldPanel("technical_help"),
+        *RegistrationSettingsMixin.registration_panels,
+        InlinePanel("registration_questions", heading=_("Questions"), label=_("Question")),
     ]
 
     search_fields = [
@@ -322,8 +345,8 @@ class WebinarSessionPageMixin(WebinarPageMixin):
     ]
 
     api_fields = [
-        APIField("start"),
-        APIField("end"),
+        APIField("start", serializer=WebinarDateTimeField()),
+        APIField("end", serializer=WebinarDateTimeField()),
         APIField("status"),
         APIField("computed_status"),
         APIField("status_note"),
@@ -334,8 +357,9 @@ class WebinarSessionPageMixin(WebinarPageMixin):
         APIField("recording_url"),
         APIField("live_captioning"),
         APIField("sign_language"),
-        APIField("webinar_speakers"),
-        APIField("webinar_contacts"),
+        APIField("webinar_speakers", serializer=PageSpeakersField()),
+        APIField("webinar_contacts", serializer=PageContactsField()),
+        APIField("technical_help", serializer=TechnicalHelpField()),
     ]
 
     def clean(self):
@@ -382,7 +406,9 @@ class WebinarSessionPageMixin(WebinarPageMixin):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["series"] = self.series
+        series = self.series
+        context["series"] = series
+        context["series_upcoming_sessions"] = series.get_sessions()[0] if series else []
         context["computed_status"] = self.computed_status
         return context
 
@@ -433,7 +459,7 @@ class WebinarListingPageMixin(models.Model):
         context = super().get_context(request, *args, **kwargs)
         past = request.GET.get("visa") == "tidigare" or request.GET.get("show") == "past"
         paginator = Paginator(
-            self.get_sessions_queryset(request, past=past).specific(),
+            self.get_sessions_queryset(request, past=past),
             webinar_settings.LISTING_PER_PAGE,
         )
         try:
@@ -454,10 +480,20 @@ class WebinarListingPageMixin(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
+class WebinarPageManager(PageManager):
+    """Joins each page's locale. Wagtail's API v2 reads ``page.locale`` for every page of a
+    ``?type=`` listing, through this manager; without the join that is one query per page.
+    A site that builds its own pages from our mixins can use it as ``objects`` too."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("locale")
+
+
 class WebinarSeriesPage(WebinarSeriesPageMixin, Page):
     subpage_types = ["wagtail_webinars.WebinarSessionPage"]
     content_panels = WebinarSeriesPageMixin.content_panels
     search_fields = Page.search_fields + WebinarSeriesPageMixin.search_fields
+    objects = WebinarPageManager()
     api_fields = WebinarSeriesPageMixin.api_fields
 
     class Meta:
@@ -470,6 +506,7 @@ class WebinarSessionPage(WebinarSessionPageMixin, Page):
     subpage_types: list[str] = []
     content_panels = WebinarSessionPageMixin.content_panels
     search_fields = Page.search_fields + WebinarSessionPageMixin.search_fields
+    objects = WebinarPageManager()
     api_fields = WebinarSessionPageMixin.api_fields
 
     class Meta:
@@ -482,6 +519,7 @@ class WebinarListingPage(WebinarListingPageMixin, Page):
     subpage_types: list[str] = []
     content_panels = WebinarListingPageMixin.content_panels
     search_fields = Page.search_fields + WebinarListingPageMixin.search_fields
+    objects = WebinarPageManager()
     api_fields = WebinarListingPageMixin.api_fields
 
     class Meta:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 import zoneinfo
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 from ..conf import webinar_settings
@@ -60,12 +63,27 @@ def webinar_date(value: datetime.datetime) -> str:
     return formats.date_format(_local(value), webinar_date_format())
 
 
+@register.simple_tag
+def webinar_datetime(value: datetime.datetime) -> str:
+    """A moment, as the active language writes it: "tisdag 13 mars 2027 kl. 10.00"."""
+    value = _local(value)
+    # Translators: {day} is a date, {time} a time: "tisdag 13 mars 2027 kl. 10.00"
+    return pgettext("webinar datetime", "{day}, {time}").format(
+        day=formats.date_format(value, webinar_date_format()),
+        time=formats.time_format(value, webinar_time_format()),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def webinar_event_jsonld(context, session) -> str:
-    """schema.org ``Event`` markup (online attendance) for search engines."""
+    """schema.org ``Event`` markup (online attendance) for search engines.
+
+    Reuses the speakers the page's context already holds, so the markup costs no query.
+    """
     from ..structured_data import session_event_jsonld
 
-    return session_event_jsonld(session, context.get("request"))
+    speakers = context.get("speakers") if context.get("page") == session else None
+    return session_event_jsonld(session, context.get("request"), speakers=speakers)
 
 
 @register.filter
@@ -75,3 +93,121 @@ def webinar_isoformat(value: datetime.datetime | None) -> str:
     (Django's ``date`` filter would convert back to settings.TIME_ZONE first.)
     """
     return _local(value).isoformat() if value else ""
+
+
+# An editor picks heading levels block by block, and rich text and the "after the broadcast" block
+# bring their own; only the whole rendered stream shows whether a level is skipped. The tags
+# matched are the ones our own templates and Wagtail's rich text write, never visitor input.
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
+
+
+def keep_heading_outline(html: str, parent_level: int = 2, top_level: int = 2) -> str:
+    """Re-level the headings in ``html`` so that none skips a level.
+
+    ``parent_level`` is the level of the heading the fragment sits under: the first heading may be
+    at most one deeper, and each later one at most one deeper than the one before it. No heading
+    rises above ``top_level``, so a fragment never adds a second h1. Levels an editor chose that
+    already fit are left alone.
+    """
+    current = parent_level
+    open_levels: list[int] = []
+
+    def relevel(match: re.Match) -> str:
+        nonlocal current
+        closing, level = match.group(1), int(match.group(2))
+        if closing:
+            new_level = open_levels.pop() if open_levels else level
+        else:
+            new_level = max(top_level, min(level, current + 1, 6))
+            open_levels.append(new_level)
+            current = new_level
+        return f"<{closing}h{new_level}"
+
+    return _HEADING_TAG.sub(relevel, html)
+
+
+@register.simple_tag(takes_context=True)
+def webinar_stream(context, stream, parent_level: int = 2) -> str:
+    """Render a StreamField like ``{% include_block %}``, keeping the page's heading outline.
+
+    ``{% webinar_stream page.programme parent_level=2 %}`` under an h2: editors' headings, rich
+    text headings and the headings our blocks write are re-levelled so none skips a level.
+    """
+    if not stream:
+        return ""
+    flat = context.flatten()
+    # Each block on its own, like {% include_block %} in a loop (the stream's own template would
+    # wrap every block in a <div>); conditional_escape as include_block does.
+    html = "".join(conditional_escape(child.render_as_block(context=flat)) for child in stream)
+    return mark_safe(keep_heading_outline(html, parent_level=parent_level))  # noqa: S308
+
+
+@register.simple_tag
+def webinar_registration_context(page, form=None) -> dict:
+    """What the registration fragment needs for a session or series page:
+    ``{% webinar_registration_context page as registration %}``.
+
+    Used by includes/registration.html, which the session and series pages and
+    ``RegistrationFormBlock`` include; the state and its message come from ``services``.
+    """
+    from ..registration_views import registration_context
+
+    return registration_context(page.specific, form)
+
+
+# ---------------------------------------------------------------------------------------------
+# Feedback widget ("Hjälpte informationen på sidan dig?")
+# ---------------------------------------------------------------------------------------------
+
+_FEEDBACK_RENDERED = "_wagtail_webinars_feedback_rendered"
+
+
+@register.simple_tag(takes_context=True)
+def webinar_feedback(context, page=None) -> str:
+    """The feedback widget. A host puts ``{% webinar_feedback %}`` once in its base.html.
+
+    Works on any page: with a Wagtail ``page`` in the context the answer is about that page,
+    otherwise about the URL's path. Renders nothing when an editor turned it off for the page,
+    and only once per request (a FeedbackBlock in the body and the tag in base.html do not
+    show two). It costs no SQL query and reads nothing that would make the page uncacheable:
+    no CSRF token, no session, no cookie.
+    """
+    from django.template.loader import render_to_string
+
+    from ..feedback import is_feedback_enabled, strip_widget_params, widget_context
+
+    request = context.get("request")
+    if request is None or getattr(request, _FEEDBACK_RENDERED, False):
+        return ""
+    page = page if page is not None else context.get("page")
+    # "page" in a context may be a paginator page or anything else a view named so.
+    if not (hasattr(page, "pk") and hasattr(page, "url_path")):
+        page = None
+    if not is_feedback_enabled(page):
+        return ""
+    setattr(request, _FEEDBACK_RENDERED, True)
+
+    full_path = strip_widget_params(request.get_full_path())
+    state, token = "question", ""
+    # The form's way back without JavaScript: ?ww_feedback=comment|thanks (see feedback_views).
+    returned = request.GET.get("ww_feedback")
+    if returned == "thanks":
+        state = "thanks"
+    elif returned == "comment":
+        from ..feedback import get_feedback_service
+
+        token = request.GET.get("ww_feedback_token", "")
+        if get_feedback_service().read_comment_token(token) is not None:
+            state = "comment"
+    # No request passed on: context processors would put a lazy CSRF token and the user
+    # (which reads the session) within reach of the templates.
+    return render_to_string(
+        "wagtail_webinars/includes/feedback.html",
+        widget_context(
+            state,
+            page_id=page.pk if page is not None else None,
+            path=full_path,
+            next_url=full_path,
+            token=token,
+        ),
+    )

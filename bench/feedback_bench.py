@@ -1,0 +1,248 @@
+"""Feedback benchmark: answers per second through ``POST <prefix>/api/feedback/`` under concurrent
+clients, against gunicorn, PostgreSQL and Redis on loopback, as a ratio to a baseline view that
+inserts one row.
+
+Usage, from the repo root (PostgreSQL on 127.0.0.1:5432 user postgres, Redis on 127.0.0.1:6379;
+under a minute):
+
+    .venv/bin/python bench/feedback_bench.py
+    .venv/bin/python bench/feedback_bench.py --clients 20 --seconds 8 --max-requests 3000
+
+It creates a throw-away database (``ww_bench_feedback``), migrates it, publishes one page, and
+starts gunicorn (``--workers`` sync workers) on 127.0.0.1 with bench/feedback_settings.py (Redis
+db 14 as the cache). Then, in one run, it drives three phases of the same shape: the baseline view
+(``POST /bench/baseline/``: parse the JSON, insert one row), the real endpoint (Origin and JSON
+checks, the rate-limit counter in Redis, validation with the page lookup, scrubbing of the
+comment's e-mail addresses, phone numbers and personal identity numbers, the de-duplication key
+in Redis, the insert), and the baseline again. Each phase stops after ``--seconds`` or
+``--max-requests``, whichever comes first. Every answer differs, so none is de-duplicated away.
+The ratio is answers per second over the mean of the two baseline rates. At the end it checks
+that every 201 is a row in the database and that no request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import http.client
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.feedback_settings"
+HOST = "127.0.0.1"  # loopback only
+COMMENT = "Jag saknade tiden för sändningen nr {n}. Ring mig på 070-123 45 67 eller anna{n}@example.se"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def recreate_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(host=HOST, user="postgres", dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(host=HOST, user="postgres", dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def prepare() -> int:
+    """Migrate, build the site and one published page; return its id."""
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.feedback_urls import BASELINE_TABLE
+    from tests.conftest import ensure_wagtail_tree
+
+    call_command("migrate", verbosity=0, interactive=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE {BASELINE_TABLE} "
+            "(id bigserial PRIMARY KEY, page_id bigint, helpful boolean, comment text)"
+        )
+    home = ensure_wagtail_tree().root_page
+    home.save_revision().publish()
+    cache.clear()
+    connection.close()
+    return home.pk
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.feedback_settings", PYTHONPATH=str(REPO))
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "bench.feedback_wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--backlog",
+            "256",
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                sys.exit("gunicorn exited before it served")
+            time.sleep(0.1)
+    process.terminate()
+    sys.exit("gunicorn did not start within 30 s")
+
+
+def post(port: int, path: str, body: dict) -> int:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        conn.request(
+            "POST",
+            path,
+            body=json.dumps(body),
+            headers={
+                "Content-Type": "application/json",
+                "Origin": f"http://{HOST}:{port}",
+                "Accept-Language": "sv",
+            },
+        )
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def run_phase(port, path, page_id, clients, seconds, max_requests, numbers):
+    """``clients`` threads post as fast as answers come, until time or count runs out.
+    Returns (answers per second, status counts)."""
+    statuses: collections.Counter = collections.Counter()
+    budget = itertools.count()
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client() -> None:
+        while time.monotonic() < deadline and next(budget) < max_requests:
+            n = next(numbers)
+            body = {"page": page_id, "helpful": False, "comment": COMMENT.format(n=n)}
+            try:
+                status = post(port, path, body)
+            except OSError as error:
+                status = type(error).__name__
+            with lock:
+                statuses[status] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return statuses[201] / elapsed, statuses
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=8.0, help="per phase (bound)")
+    parser.add_argument("--max-requests", type=int, default=3000, help="per phase (bound)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    args = parser.parse_args()
+
+    db_name = os.environ.setdefault("WW_BENCH_DB", "ww_bench_feedback")
+    recreate_database(db_name)
+    gunicorn = None
+    try:
+        page_id = prepare()
+        port = free_port()
+        gunicorn = start_gunicorn(port, args.workers)
+        endpoint = "/webinars/api/feedback/"
+        numbers = itertools.count()
+        # Warm-up: every worker imports, connects and fills its caches before timing.
+        for n in range(args.workers * 4):
+            body = {"page": page_id, "helpful": True, "comment": ""}
+            assert post(port, "/bench/baseline/", body) == 201
+        first_status = post(port, endpoint, {"page": page_id, "helpful": False, "comment": "Uppvärmning"})
+        assert first_status == 201, f"the endpoint answered {first_status}"
+
+        phase = (page_id, args.clients, args.seconds, args.max_requests, numbers)
+        base1, base1_statuses = run_phase(port, "/bench/baseline/", *phase)
+        real, real_statuses = run_phase(port, endpoint, *phase)
+        base2, base2_statuses = run_phase(port, "/bench/baseline/", *phase)
+        baseline = (base1 + base2) / 2
+
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        from wagtail_webinars.models import Feedback
+
+        rows = Feedback.objects.filter(page_id=page_id).count()
+        unscrubbed = Feedback.objects.filter(comment__contains="070-123").count()
+        connection.close()
+
+        print("server: gunicorn sync workers on 127.0.0.1; database: PostgreSQL on 127.0.0.1; "
+              "cache: Redis on 127.0.0.1")
+        print(f"clients: {args.clients}, gunicorn sync workers: {args.workers}, "
+              f"phase bound: {args.seconds:g} s or {args.max_requests} requests")
+        print(f"baseline (insert one row): {base1:8.1f} and {base2:8.1f} req/s  "
+              f"{dict(base1_statuses)} {dict(base2_statuses)}")
+        print(f"feedback endpoint:         {real:8.1f} answers/s  {dict(real_statuses)}")
+        print(f"ratio feedback answers/s to baseline req/s: {real / baseline:.2f}")
+        problems = []
+        if rows != real_statuses[201] + 1:
+            problems.append(f"rows {rows} != 201 answers + 1 warm-up ({real_statuses[201] + 1})")
+        if unscrubbed:
+            problems.append(f"{unscrubbed} comments kept a phone number")
+        failed = {
+            k: v
+            for s in (base1_statuses, real_statuses, base2_statuses)
+            for k, v in s.items()
+            if k != 201
+        }
+        if failed:
+            problems.append(f"failed requests: {failed}")
+        if problems:
+            print("FAIL: " + "; ".join(problems))
+            sys.exit(1)
+        print("OK: every 201 is a stored, scrubbed answer")
+    finally:
+        if gunicorn is not None:
+            gunicorn.send_signal(signal.SIGTERM)
+            gunicorn.wait(30)
+        drop_database(db_name)
+
+
+if __name__ == "__main__":
+    main()

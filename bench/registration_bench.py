@@ -1,0 +1,262 @@
+"""Registration benchmark: registrations per second through the JSON endpoint under 50
+concurrent clients, against gunicorn and PostgreSQL on loopback, as a ratio to a baseline view
+that inserts one row.
+
+Usage, from the repo root (PostgreSQL on 127.0.0.1:5432, user postgres; about a minute):
+
+    .venv/bin/python bench/registration_bench.py
+    .venv/bin/python bench/registration_bench.py --clients 50 --seconds 10 --max-requests 3000
+
+It creates a throw-away database (``ww_bench_registration``), migrates it, makes one session with
+``--capacity`` places and the waiting list on, and starts gunicorn (``--workers`` sync workers) on
+127.0.0.1 with bench/registration_settings.py. Then, in one run, it drives three phases of the same
+shape: the baseline view (``POST /bench/baseline/``: parse the JSON, insert one row), the real
+endpoint (``POST /webinars/api/sessions/<id>/registrations/``: origin and JSON checks, the form,
+``services.register()`` with its row lock, count, insert and outbox row), and the baseline again.
+Each phase stops after ``--seconds`` or ``--max-requests``, whichever comes first. The ratio is
+registrations per second over the mean of the two baseline rates. At the end it checks that the
+confirmed places equal the capacity (no overbooking, no lost place), that every 201 is a row in
+the database, and that no request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import http.client
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.registration_settings"
+HOST = "127.0.0.1"  # loopback only
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def recreate_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(host=HOST, user="postgres", dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(host=HOST, user="postgres", dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def prepare(capacity: int) -> int:
+    """Migrate, build the site and one session; return the session's page id."""
+    import datetime
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench.registration_urls import BASELINE_TABLE
+    from tests.conftest import ensure_wagtail_tree
+    from wagtail_webinars.models import WebinarSessionPage
+
+    call_command("migrate", verbosity=0, interactive=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE {BASELINE_TABLE} (id bigserial PRIMARY KEY, name text, email text)"
+        )
+    home = ensure_wagtail_tree().root_page
+    start = timezone.now() + datetime.timedelta(days=7)
+    session = home.add_child(
+        instance=WebinarSessionPage(
+            title="Benchmark-webbinarium",
+            slug="benchmark",
+            start=start,
+            end=start + datetime.timedelta(hours=1),
+            registration_capacity=capacity,
+            registration_waitlist=True,
+        )
+    )
+    session.save_revision().publish()
+    connection.close()
+    return session.pk
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.registration_settings", PYTHONPATH=str(REPO))
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "bench.registration_wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--backlog",
+            "256",
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                sys.exit("gunicorn exited before it served")
+            time.sleep(0.1)
+    process.terminate()
+    sys.exit("gunicorn did not start within 30 s")
+
+
+def post(port: int, path: str, body: dict) -> int:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        conn.request(
+            "POST",
+            path,
+            body=json.dumps(body),
+            headers={
+                "Content-Type": "application/json",
+                "Origin": f"http://{HOST}:{port}",
+                "Accept-Language": "sv",
+            },
+        )
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def run_phase(port: int, path: str, clients: int, seconds: float, max_requests: int, numbers):
+    """``clients`` threads post as fast as answers come, until time or count runs out.
+    Returns (requests per second, status counts)."""
+    statuses: collections.Counter = collections.Counter()
+    budget = itertools.count()
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client() -> None:
+        while time.monotonic() < deadline and next(budget) < max_requests:
+            n = next(numbers)
+            body = {
+                "name": f"Deltagare {n}",
+                "email": f"deltagare{n}@kommun.example",
+                "organisation": "Kiruna kommun",
+                "municipality_code": "2584",
+                "consent": True,
+            }
+            try:
+                status = post(port, path, body)
+            except OSError as error:
+                status = type(error).__name__
+            with lock:
+                statuses[status] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return statuses[201] / elapsed, statuses
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per phase (bound)")
+    parser.add_argument("--max-requests", type=int, default=3000, help="per phase (bound)")
+    parser.add_argument("--capacity", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    args = parser.parse_args()
+
+    db_name = os.environ.setdefault("WW_BENCH_DB", "ww_bench_registration")
+    recreate_database(db_name)
+    gunicorn = None
+    try:
+        page_id = prepare(args.capacity)
+        port = free_port()
+        gunicorn = start_gunicorn(port, args.workers)
+        endpoint = f"/webinars/api/sessions/{page_id}/registrations/"
+        numbers = itertools.count()
+        # Warm-up: every worker imports, connects and fills its caches before timing.
+        for _ in range(args.workers * 4):
+            assert post(port, "/bench/baseline/", {"name": "x", "email": "warm@x.example"}) == 201
+        first_status = post(port, endpoint, {"name": "Uppvärmning", "email": "warm@kommun.example",
+                                             "organisation": "Stockholms stad",
+                                             "municipality_code": "0180", "consent": True})
+        assert first_status == 201, f"the endpoint answered {first_status}"
+
+        phase = (args.clients, args.seconds, args.max_requests, numbers)
+        base1, base1_statuses = run_phase(port, "/bench/baseline/", *phase)
+        real, real_statuses = run_phase(port, endpoint, *phase)
+        base2, base2_statuses = run_phase(port, "/bench/baseline/", *phase)
+        baseline = (base1 + base2) / 2
+
+        import django
+        from django.db import connection
+
+        from wagtail_webinars.models import Registration
+
+        django.setup()
+        registrations = Registration.objects.filter(session_id=page_id)
+        confirmed_places = registrations.places_taken()
+        rows = registrations.count()
+        waitlisted = registrations.filter(status="waitlisted").count()
+        connection.close()
+
+        print(f"clients: {args.clients}, gunicorn sync workers: {args.workers}, "
+              f"phase bound: {args.seconds:g} s or {args.max_requests} requests")
+        print(f"baseline (insert one row):  {base1:8.1f} and {base2:8.1f} req/s  {dict(base1_statuses)} {dict(base2_statuses)}")
+        print(f"registration endpoint:      {real:8.1f} registrations/s  {dict(real_statuses)}")
+        print(f"ratio registrations/s to baseline req/s: {real / baseline:.2f}")
+        print(f"capacity {args.capacity}: confirmed places {confirmed_places}, waitlisted {waitlisted}, "
+              f"rows {rows} (= 201 answers + 1 warm-up: {real_statuses[201] + 1})")
+        problems = []
+        expected_confirmed = min(args.capacity, rows)
+        if confirmed_places != expected_confirmed:
+            problems.append(f"confirmed places {confirmed_places} != {expected_confirmed}")
+        if rows != real_statuses[201] + 1:
+            problems.append("rows in the database differ from 201 answers")
+        failed = {k: v for s in (base1_statuses, real_statuses, base2_statuses) for k, v in s.items() if k != 201}
+        if failed:
+            problems.append(f"failed requests: {failed}")
+        if problems:
+            print("FAIL: " + "; ".join(problems))
+            sys.exit(1)
+        print("OK: no overbooking, every 201 is a stored registration")
+    finally:
+        if gunicorn is not None:
+            gunicorn.send_signal(signal.SIGTERM)
+            gunicorn.wait(30)
+        drop_database(db_name)
+
+
+if __name__ == "__main__":
+    main()

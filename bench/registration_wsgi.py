@@ -1,0 +1,9 @@
+"""WSGI entry point that gunicorn serves during the registration benchmark."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.registration_settings")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()

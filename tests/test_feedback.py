@@ -1,0 +1,275 @@
+"""The feedback service: what is validated, scrubbed, de-duplicated and stored."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import RequestFactory, override_settings
+from django.utils import timezone
+
+from tests.factories import WebinarSessionPageFactory
+from wagtail_webinars.feedback import (
+    FeedbackService,
+    get_feedback_service,
+    scrub_query_string,
+    scrub_text,
+)
+from wagtail_webinars.models import Feedback
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def a_request(ip="192.0.2.10", agent="Firefox"):
+    return RequestFactory().post(
+        "/kalender/webbinarier/feedback/", REMOTE_ADDR=ip, HTTP_USER_AGENT=agent
+    )
+
+
+def submit(**data):
+    request = data.pop("request", None) or a_request()
+    return get_feedback_service().submit(request, data)
+
+
+# -- scrubbing ---------------------------------------------------------------------------------
+
+
+def test_email_addresses_in_comments_are_replaced():
+    assert scrub_text("Skriv till anna.svensson@kommun.se tack") == "Skriv till [e-post] tack"
+
+
+def test_swedish_phone_numbers_in_comments_are_replaced():
+    assert scrub_text("Ring 08-452 70 00 eller +46 70 123 45 67") == (
+        "Ring [telefon] eller [telefon]"
+    )
+
+
+def test_valid_personal_identity_numbers_are_replaced_in_every_notation():
+    text = "Jag är 811228-9874, 198112289874 och 8112289874"
+    assert scrub_text(text) == "Jag är [personnummer], [personnummer] och [personnummer]"
+
+
+def test_dates_and_order_numbers_that_fail_the_checksum_survive():
+    text = "Beställning 811228-9875 den 2024-01-15, ärende 12345678"
+    assert scrub_text(text) == text
+
+
+def test_email_addresses_in_the_query_string_are_replaced():
+    assert scrub_query_string("q=anna%40example.se&sida=2") == "q=[e-post]&sida=2"
+
+
+def test_the_widgets_own_parameters_are_not_recorded():
+    assert scrub_query_string("sida=2&ww_feedback=thanks&ww_feedback_token=x") == "sida=2"
+
+
+# -- what is stored ----------------------------------------------------------------------------
+
+
+def test_an_answer_about_a_page_stores_page_site_publication_time_answer_and_language(home):
+    with time_machine.travel(datetime.datetime(2027, 3, 1, 9, tzinfo=datetime.UTC), tick=False):
+        session = WebinarSessionPageFactory(parent=home)
+        session.save_revision().publish()
+    session.refresh_from_db()
+    with time_machine.travel(datetime.datetime(2027, 3, 5, 9, tzinfo=datetime.UTC), tick=False):
+        result = submit(page=session.pk, helpful=True, language="sv")
+
+    feedback = Feedback.objects.get()
+    assert result.status == "saved"
+    assert feedback.page_id == session.pk
+    assert feedback.site_id == home.get_site().pk
+    assert feedback.page_published_at == datetime.datetime(2027, 3, 1, 9, tzinfo=datetime.UTC)
+    assert feedback.helpful is True
+    assert feedback.language == "sv"
+    assert feedback.created_at == datetime.datetime(2027, 3, 5, 9, tzinfo=datetime.UTC)
+
+
+def test_an_answer_about_a_path_that_is_not_a_page_records_the_path_and_the_site(site):
+    submit(path="/sok/?q=anna%40example.se", helpful=False)
+
+    feedback = Feedback.objects.get()
+    assert feedback.page is None
+    assert feedback.path == "/sok/"
+    assert feedback.query_string == "q=[e-post]"
+    assert feedback.site_id == site.pk
+
+
+def test_nothing_about_the_visitor_is_stored(home):
+    submit(page=home.pk, helpful=False, comment="Saknade tider", request=a_request(ip="203.0.113.7"))
+
+    row = Feedback.objects.values().get()
+    assert "203.0.113.7" not in str(row)
+    assert "Firefox" not in str(row)
+
+
+def test_comments_are_scrubbed_before_they_are_saved(home):
+    submit(page=home.pk, helpful=False, comment="Mejla mig på a@b.se eller ring 070-123 45 67")
+
+    assert Feedback.objects.get().comment == "Mejla mig på [e-post] eller ring [telefon]"
+
+
+# -- validation --------------------------------------------------------------------------------
+
+
+def test_a_comment_longer_than_1250_characters_is_refused_with_the_text_kept(home):
+    text = "a" * 1251
+    result = submit(page=home.pk, helpful=False, comment=text)
+
+    assert result.status == "invalid"
+    assert result.errors["comment"] == ["Skriv högst 1\u00a0250 tecken. Du har skrivit 1\u00a0251."]
+    assert result.comment == text
+    assert not Feedback.objects.exists()
+
+
+def test_a_comment_of_exactly_1250_characters_is_saved(home):
+    assert submit(page=home.pk, helpful=False, comment="a" * 1250).status == "saved"
+
+
+def test_an_answer_needs_a_page_or_a_path(site):
+    result = submit(helpful=True)
+
+    assert result.errors == {"path": ["Ange vilken sida svaret gäller: ett sid-id eller en sökväg."]}
+
+
+def test_an_unknown_page_is_refused(site):
+    assert submit(page=999999, helpful=True).errors == {
+        "page": ["Det finns ingen publicerad sida med det id:t."]
+    }
+
+
+def test_an_unpublished_page_is_refused(home):
+    draft = WebinarSessionPageFactory(parent=home, live=False)
+    assert "page" in submit(page=draft.pk, helpful=True).errors
+
+
+def test_a_path_must_be_a_local_path(site):
+    assert "path" in submit(path="https://evil.example/", helpful=True).errors
+    assert "path" in submit(path="//evil.example/", helpful=True).errors
+
+
+def test_the_answer_must_be_yes_or_no(home):
+    assert submit(page=home.pk, helpful="kanske").errors == {"helpful": ["Svara ja eller nej."]}
+
+
+def test_a_comment_after_yes_is_refused_unless_the_site_asks_for_it(home):
+    assert "comment" in submit(page=home.pk, helpful=True, comment="Bra").errors
+
+
+@override_settings(WAGTAIL_WEBINARS={"FEEDBACK_COMMENT_AFTER_YES": True})
+def test_a_comment_after_yes_is_saved_when_the_site_asks_for_it(home):
+    assert submit(page=home.pk, helpful=True, comment="Bra").status == "saved"
+
+
+def test_messages_are_in_english_for_english_visitors(home):
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = submit(page=home.pk, helpful=None)
+    assert result.errors == {"helpful": ["Answer yes or no."]}
+
+
+# -- abuse -------------------------------------------------------------------------------------
+
+
+def test_a_filled_honeypot_is_thanked_but_not_saved(home):
+    result = submit(page=home.pk, helpful=True, website="http://spam.example")
+
+    assert result.ok
+    assert not Feedback.objects.exists()
+
+
+def test_identical_answers_within_a_few_seconds_are_counted_once(home):
+    first = submit(page=home.pk, helpful=False)
+    second = submit(page=home.pk, helpful=False)
+
+    assert (first.status, second.status) == ("saved", "duplicate")
+    assert Feedback.objects.count() == 1
+
+
+def test_a_repeated_answer_may_still_get_its_comment(home):
+    submit(page=home.pk, helpful=False)
+    second = submit(page=home.pk, helpful=False)
+
+    get_feedback_service().add_comment(a_request(), second.comment_token, "Saknade adressen")
+    assert Feedback.objects.get().comment == "Saknade adressen"
+
+
+def test_identical_answers_from_two_visitors_are_both_counted(home):
+    submit(page=home.pk, helpful=False, request=a_request(ip="192.0.2.1"))
+    submit(page=home.pk, helpful=False, request=a_request(ip="192.0.2.2"))
+
+    assert Feedback.objects.count() == 2
+
+
+# The window is the cache's own expiry; a local cache follows the frozen clock, Redis would not.
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+def test_the_same_answer_after_the_dedup_window_counts_again(home):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        submit(page=home.pk, helpful=False)
+        traveller.shift(datetime.timedelta(seconds=11))
+        submit(page=home.pk, helpful=False)
+
+    assert Feedback.objects.count() == 2
+
+
+@override_settings(WAGTAIL_WEBINARS={"FEEDBACK_RATE_LIMIT": "3/m", "FEEDBACK_DEDUP_SECONDS": 0})
+def test_answers_beyond_the_rate_limit_per_ip_are_refused(home):
+    statuses = [submit(page=home.pk, helpful=False).status for _ in range(4)]
+
+    assert statuses == ["saved", "saved", "saved", "rate_limited"]
+
+
+# -- comments that follow an answer ------------------------------------------------------------
+
+
+def test_a_comment_is_attached_to_the_answer_its_token_names(home):
+    answer = submit(page=home.pk, helpful=False)
+
+    result = get_feedback_service().add_comment(a_request(), answer.comment_token, "Saknade tid")
+
+    assert result.status == "saved"
+    assert Feedback.objects.get().comment == "Saknade tid"
+
+
+def test_a_comment_token_adds_one_comment_only(home):
+    answer = submit(page=home.pk, helpful=False)
+    service = get_feedback_service()
+    service.add_comment(a_request(), answer.comment_token, "Första")
+    service.add_comment(a_request(), answer.comment_token, "Andra")
+
+    assert Feedback.objects.get().comment == "Första"
+
+
+def test_a_yes_gets_no_comment_token_unless_the_site_asks_for_comments_after_yes(home):
+    assert submit(page=home.pk, helpful=True).comment_token == ""
+
+
+def test_an_expired_comment_token_is_refused_with_the_comment_kept(home):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        answer = submit(page=home.pk, helpful=False)
+        traveller.shift(datetime.timedelta(hours=2))
+        result = get_feedback_service().add_comment(a_request(), answer.comment_token, "Text")
+
+    assert result.status == "invalid"
+    assert result.comment == "Text"
+    assert Feedback.objects.get().comment == ""
+
+
+class CountingService(FeedbackService):
+    saved = 0
+
+    def save(self, fields):
+        CountingService.saved += 1
+        return super().save(fields)
+
+
+@override_settings(WAGTAIL_WEBINARS={"FEEDBACK_SERVICE": "tests.test_feedback.CountingService"})
+def test_a_site_can_replace_the_service(home):
+    submit(page=home.pk, helpful=True)
+    assert CountingService.saved == 1

@@ -1,0 +1,127 @@
+"""The registrations admin: listing with status and e-mail state, counts per municipality, CSV
+export, and the cancel and resend actions that call the service."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from tests.factories import WebinarSessionPageFactory
+from wagtail_webinars.models import EmailKind, Registration
+from wagtail_webinars.services import RegistrationRequest, register
+
+INDEX = "wagtail_webinars_registration_modeladmin_index"
+
+
+@pytest.fixture
+def session(home):
+    start = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=10)
+    return WebinarSessionPageFactory(
+        parent=home, title="Hårdare ton", start=start, end=start + datetime.timedelta(hours=1)
+    )
+
+
+def sign_up(session, n, code="2584", participants=()):
+    return register(
+        session,
+        RegistrationRequest(
+            name=f"Deltagare {n}",
+            email=f"d{n}@kommun.example",
+            municipality_code=code,
+            participants=list(participants),
+        ),
+    ).registration
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "x")
+    client.force_login(user)
+    return client
+
+
+def editor(django_user_model, *codenames):
+    group = Group.objects.create(name="Redaktörer")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in codenames:
+        group.permissions.add(Permission.objects.get(codename=codename))
+    user = django_user_model.objects.create_user("redaktor", "r@example.org", "x")
+    user.groups.add(group)
+    return user
+
+
+def test_list_shows_registrations_with_status_and_email_state(admin_client, session):
+    sign_up(session, 1)
+    response = admin_client.get(reverse(INDEX), HTTP_ACCEPT_LANGUAGE="sv")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Deltagare 1" in content
+    assert "Kiruna" in content
+    assert "Bekräftelse: Väntar på att skickas" in content
+
+
+def test_menu_item_is_hidden_from_editors_without_permission(client, django_user_model, session):
+    client.force_login(editor(django_user_model))
+    response = client.get(reverse("wagtailadmin_home"))
+    assert reverse(INDEX) not in response.content.decode()
+    assert client.get(reverse(INDEX)).status_code in (302, 403)
+
+
+def test_menu_item_is_shown_to_editors_who_may_view_registrations(client, django_user_model, session):
+    client.force_login(editor(django_user_model, "view_registration"))
+    assert reverse(INDEX) in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_nobody_adds_registrations_behind_the_services_back(admin_client):
+    response = admin_client.get(reverse("wagtail_webinars_registration_modeladmin_create"))
+    assert response.status_code in (302, 403)
+
+
+def test_csv_export_has_every_registration_with_municipality(admin_client, session):
+    sign_up(session, 1, code="0180", participants=["Bo Berg"])
+    response = admin_client.get(reverse(INDEX) + "?export=csv")
+    content = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    assert response.status_code == 200
+    assert "d1@kommun.example" in content
+    assert "Stockholm" in content
+    assert "Bo Berg" in content
+
+
+def test_counts_per_municipality_add_up_places(admin_client, session):
+    sign_up(session, 1, code="2584", participants=["A", "B"])
+    sign_up(session, 2, code="2584")
+    sign_up(session, 3, code="1280")
+    url = reverse("wagtail_webinars_registration_modeladmin_municipalities")
+    response = admin_client.get(url, {"session": session.pk, "export": "csv"})
+    lines = response.content.decode().strip().splitlines()
+    assert lines[1:] == ["2584,Kiruna,2,4", "1280,Malmö,1,1"]
+
+
+def test_admin_cancel_asks_first_then_cancels_through_the_service(admin_client, session):
+    session.registration_capacity = 1
+    session.save()
+    holder = sign_up(session, 1)
+    waiting = sign_up(session, 2)
+    url = reverse("wagtail_webinars_registration_modeladmin_cancel", args=[holder.pk])
+    assert admin_client.get(url).status_code == 200
+    holder.refresh_from_db()
+    assert holder.status == "confirmed"  # GET changes nothing
+    admin_client.post(url)
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (holder.status, waiting.status) == ("cancelled", "confirmed")
+
+
+def test_admin_resend_queues_the_email_again(admin_client, session):
+    registration = sign_up(session, 1)
+    admin_client.post(reverse("wagtail_webinars_registration_modeladmin_resend", args=[registration.pk]))
+    assert list(registration.emails.values_list("kind", flat=True)) == [EmailKind.CONFIRMATION] * 2
+
+
+def test_actions_need_the_change_permission(client, django_user_model, session):
+    registration = sign_up(session, 1)
+    client.force_login(editor(django_user_model, "view_registration"))
+    url = reverse("wagtail_webinars_registration_modeladmin_cancel", args=[registration.pk])
+    assert client.post(url).status_code in (302, 403)  # Wagtail turns a denial into a redirect
+    assert Registration.objects.get(pk=registration.pk).status == "confirmed"

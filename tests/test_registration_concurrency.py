@@ -1,0 +1,96 @@
+"""No overbooking under concurrency: many registrations at once, each on its own database
+connection, against a session with 5 places. Runs on PostgreSQL (WW_DB=postgres), where the
+row lock of register() is real; SQLite serialises whole-database writes and cannot show a race."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from tests.factories import WebinarSessionPageFactory
+from wagtail_webinars import services
+from wagtail_webinars.models import Registration
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL (WW_DB=postgres): SQLite has no row locks and no concurrent writers",
+    ),
+]
+
+CLIENTS = 24
+CAPACITY = 5
+
+
+def run_concurrently(session, lock, barrier_inside_lock):
+    """Fire CLIENTS registrations from CLIENTS threads; each thread has its own connection.
+
+    With ``barrier_inside_lock`` every thread waits, after taking the (absent) lock, until all
+    have arrived, so all count the places before any inserts: the race a lock must prevent.
+    """
+    start = threading.Barrier(CLIENTS, timeout=30)
+    errors = []
+
+    def lock_then_meet(s):
+        manager = lock(s)
+
+        class Meet:
+            def __enter__(self):
+                value = manager.__enter__()
+                if barrier_inside_lock:
+                    start.wait()
+                return value
+
+            def __exit__(self, *exc):
+                return manager.__exit__(*exc)
+
+        return Meet()
+
+    def client(n):
+        try:
+            if not barrier_inside_lock:
+                start.wait()
+            services.register(
+                session,
+                services.RegistrationRequest(
+                    name=f"Deltagare {n}", email=f"d{n}@kommun.example", municipality_code="0180"
+                ),
+                lock=lock_then_meet,
+            )
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    return Registration.objects.filter(session_id=session.pk)
+
+
+@pytest.fixture
+def session(home):
+    start = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7)
+    return WebinarSessionPageFactory(
+        parent=home,
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        registration_capacity=CAPACITY,
+        registration_waitlist=True,
+    )
+
+
+def test_concurrent_registrations_never_overbook(session):
+    registrations = run_concurrently(session, services.session_row_lock, barrier_inside_lock=False)
+    assert registrations.filter(status="confirmed").count() == CAPACITY
+    assert registrations.filter(status="waitlisted").count() == CLIENTS - CAPACITY
+
+
+def test_without_the_lock_concurrent_registrations_overbook(session):
+    registrations = run_concurrently(session, services.no_lock, barrier_inside_lock=True)
+    assert registrations.filter(status="confirmed").count() > CAPACITY

@@ -1,0 +1,279 @@
+"""Registration e-mails: built from overridable templates, sent through Django's e-mail API.
+
+The host picks the backend (SMTP, or django-anymail with a real provider: docs/email.md). Each
+message carries Anymail ``tags`` and ``metadata`` (ignored by other backends), so that Anymail's
+tracking webhook can be matched back to its ``RegistrationEmail`` row by ``receive_tracking``.
+
+Templates, overridable by a host at the same path, per kind (``confirmation``, ``waitlisted``,
+``promoted``, ``cancelled``, ``reminder``)::
+
+    wagtail_webinars/emails/<kind>_subject.txt
+    wagtail_webinars/emails/<kind>.txt
+    wagtail_webinars/emails/<kind>.html
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from email.utils import formataddr
+from typing import Any
+
+import django
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .conf import webinar_settings
+from .ical import RegistrationInvitation
+from .models.registrations import (
+    DeliveryState,
+    EmailKind,
+    EmailState,
+    Registration,
+    RegistrationEmail,
+)
+from .pagemodel import session_page_model
+
+logger = logging.getLogger(__name__)
+
+#: Kinds of e-mail that carry the calendar invitation: the ones that give a place.
+INVITATION_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED}
+#: Kinds that carry the join link where the editor keeps it for registrants.
+JOIN_LINK_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.REMINDER}
+
+
+def sender_address() -> str:
+    return webinar_settings.EMAIL_FROM or settings.DEFAULT_FROM_EMAIL
+
+
+def cancel_url(registration: Registration, session: Any | None = None) -> str:
+    """The absolute personal cancel link, on the session's own site."""
+    session = session or registration.session
+    path = reverse("wagtail_webinars:registration_cancel", kwargs={"token": registration.token})
+    site = session.get_site()
+    root = site.root_url if site is not None else getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+    return f"{root.rstrip('/')}{path}"
+
+
+def get_contacts(session: Any) -> list:
+    """The session's contact persons, else its series'."""
+    contacts = session.get_contacts()
+    if not contacts and getattr(session, "series", None) is not None:
+        contacts = session.series.get_contacts()
+    return contacts
+
+
+def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
+    """Template context of one e-mail (override point: wrap it in a subclass-free way by
+    overriding the templates; the keys are documented in docs/email.md)."""
+    from .templatetags.wagtail_webinars_tags import webinar_timespan
+
+    registration = email.registration
+    session = session_page_model().objects.get(pk=registration.session_id)
+    join_url = ""
+    if email.kind in JOIN_LINK_KINDS:
+        join_url = session.stream_url
+    return {
+        "kind": email.kind,
+        "registration": registration,
+        "session": session,
+        "session_url": session.get_full_url() or "",
+        "timespan": webinar_timespan(session.start, session.end),
+        "join_url": join_url,
+        "cancel_url": cancel_url(registration, session),
+        "contacts": get_contacts(session),
+        "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+    }
+
+
+def _calendar_part(ics: str) -> Any:
+    """The invitation as a MIME part with ``method=REQUEST`` in its Content-Type."""
+    if django.VERSION >= (6, 0):
+        from email.message import MIMEPart
+
+        part = MIMEPart()
+        part.set_content(
+            ics,
+            subtype="calendar",
+            charset="utf-8",
+            params={"method": "REQUEST"},
+            disposition="attachment",
+            filename="invitation.ics",
+        )
+        return part
+    from email.mime.text import MIMEText
+
+    part = MIMEText(ics, "calendar", "utf-8")
+    part.set_param("method", "REQUEST")
+    part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+    return part
+
+
+def build_message(email: RegistrationEmail) -> EmailMultiAlternatives:
+    """The message for one outbox row, in the registrant's language."""
+    registration = email.registration
+    with translation.override(registration.language or "sv"):
+        context = get_email_context(email)
+        base = f"wagtail_webinars/emails/{email.kind}"
+        # One line, whatever the template or the page title holds: no header injection.
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        text = render_to_string(f"{base}.txt", context)
+        html = render_to_string(f"{base}.html", context)
+    name = " ".join(registration.name.split())
+    contacts = context["contacts"]
+    reply_to = [c.contact.email for c in contacts if c.contact.email][:1]
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=sender_address(),
+        to=[formataddr((name, registration.email))],
+        reply_to=reply_to,
+    )
+    message.attach_alternative(html, "text/html")
+    if email.kind in INVITATION_KINDS:
+        organizer = contacts[0].contact if contacts and contacts[0].contact.email else None
+        invitation = RegistrationInvitation(
+            context["session"],
+            registration,
+            organizer_email=organizer.email if organizer else sender_address(),
+            organizer_name=organizer.name if organizer else context["site_name"],
+        )
+        message.attach(_calendar_part(invitation.to_ical().decode()))
+    # Anymail: ignored by Django's own backends, sent to the provider by Anymail's.
+    message.tags = ["wagtail_webinars", f"webinar-{email.kind}"]
+    message.metadata = {
+        "registration_id": str(registration.pk),
+        "session_id": str(registration.session_id),
+        "email_id": str(email.pk),
+        "kind": email.kind,
+    }
+    return message
+
+
+def claim(email_id: int, now: datetime.datetime | None = None) -> bool:
+    """Take one pending row for sending with a single conditional UPDATE: of any number of
+    workers and commands, exactly one wins, so no e-mail is sent twice."""
+    now = now or timezone.now()
+    return bool(
+        RegistrationEmail.objects.filter(pk=email_id, state=EmailState.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(state=EmailState.SENDING, attempts=F("attempts") + 1)
+    )
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential backoff: EMAIL_RETRY_BACKOFF seconds, doubled with each further attempt."""
+    return datetime.timedelta(seconds=webinar_settings.EMAIL_RETRY_BACKOFF * 2 ** max(0, attempts - 1))
+
+
+def send_queued_email(email_id: int, now: datetime.datetime | None = None) -> str:
+    """Claim, build and send one outbox row; returns its state afterwards.
+
+    A failing or timing-out backend leaves the registration alone: the row goes back to
+    ``pending`` with a later ``next_attempt_at`` (and a deferred retry where the task backend
+    supports it), or to ``failed`` after ``EMAIL_MAX_ATTEMPTS``, with the error for editors.
+    """
+    now = now or timezone.now()
+    if not claim(email_id, now):
+        return "skipped"
+    email = RegistrationEmail.objects.select_related("registration").get(pk=email_id)
+    try:
+        message = build_message(email)
+        message.send()
+    except Exception as error:  # any backend error: SMTP, timeout, provider API
+        logger.warning("Registration e-mail %s failed: %r", email_id, error)
+        email.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if email.attempts >= webinar_settings.EMAIL_MAX_ATTEMPTS:
+            email.state = EmailState.FAILED
+            email.next_attempt_at = None
+        else:
+            email.state = EmailState.PENDING
+            email.next_attempt_at = now + retry_delay(email.attempts)
+        email.save(update_fields=["state", "next_attempt_at", "last_error"])
+        if email.state == EmailState.PENDING:
+            _schedule_retry(email)
+        return email.state
+    status = getattr(message, "anymail_status", None)
+    message_id = getattr(status, "message_id", None) if status is not None else None
+    email.message_id = "" if message_id is None else str(message_id)[:255]
+    if status is not None and getattr(status, "status", None):
+        # Anymail reports e.g. {"queued"} or {"rejected"} at send time.
+        first = sorted(status.status)[0]
+        if first in DeliveryState.values:
+            email.delivery_state = first
+    email.state = EmailState.SENT
+    email.sent_at = timezone.now()
+    email.last_error = ""
+    email.save(update_fields=["state", "sent_at", "message_id", "delivery_state", "last_error"])
+    return email.state
+
+
+def _schedule_retry(email: RegistrationEmail) -> None:
+    from .tasks import send_registration_email
+
+    try:
+        if send_registration_email.get_backend().supports_defer:
+            send_registration_email.using(run_after=email.next_attempt_at).enqueue(email.pk)
+    except Exception:  # the command picks the row up instead
+        logger.exception("Could not schedule a retry of registration e-mail %s", email.pk)
+
+
+def send_pending(now: datetime.datetime | None = None, limit: int | None = None) -> dict[str, int]:
+    """Send every pending row that is due (``webinars_send_pending_mail``). Returns counts."""
+    now = now or timezone.now()
+    due = (
+        RegistrationEmail.objects.filter(state=EmailState.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    if limit:
+        due = due[:limit]
+    counts: dict[str, int] = {}
+    for email_id in list(due):
+        state = send_queued_email(email_id, now)
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+# Anymail's normalised event types → our delivery states.
+TRACKING_STATES = {
+    "queued": DeliveryState.QUEUED,
+    "sent": DeliveryState.QUEUED,
+    "delivered": DeliveryState.DELIVERED,
+    "bounced": DeliveryState.BOUNCED,
+    "rejected": DeliveryState.REJECTED,
+    "deferred": DeliveryState.DEFERRED,
+    "complained": DeliveryState.COMPLAINED,
+    "opened": DeliveryState.OPENED,
+    "failed": DeliveryState.FAILED,
+}
+# An open or a complaint tells more than "delivered", but never undoes a bounce.
+_FINAL = {DeliveryState.BOUNCED, DeliveryState.REJECTED}
+
+
+def receive_tracking(sender: Any, event: Any, esp_name: str = "", **kwargs: Any) -> None:
+    """Receiver of ``anymail.signals.tracking`` (connected in ``AppConfig.ready()``): record
+    the provider's delivery state on the e-mail it concerns."""
+    state = TRACKING_STATES.get(getattr(event, "event_type", ""))
+    if state is None:
+        return
+    emails = RegistrationEmail.objects.none()
+    metadata = getattr(event, "metadata", None) or {}
+    if metadata.get("email_id"):
+        try:
+            emails = RegistrationEmail.objects.filter(pk=int(metadata["email_id"]))
+        except (TypeError, ValueError):
+            pass
+    elif getattr(event, "message_id", None) not in (None, ""):
+        emails = RegistrationEmail.objects.filter(message_id=str(event.message_id))
+    if state not in _FINAL:
+        emails = emails.exclude(delivery_state__in=_FINAL)
+    emails.update(
+        delivery_state=state,
+        delivery_updated_at=getattr(event, "timestamp", None) or timezone.now(),
+    )

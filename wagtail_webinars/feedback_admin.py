@@ -1,0 +1,282 @@
+"""Feedback in Wagtail's admin: a panel on every page's edit view, and a report.
+
+The panel: Wagtail 7.0 and 8 have no hook that adds a side panel to the page editor of every page
+type (``get_side_panels()`` is fixed in ``EditView``), and a ``Panel`` in ``content_panels``
+would reach only our own page types. So ``insert_editor_js`` loads a small script that fetches
+the panel from ``feedback_panel`` (a normal admin view with its own permission check) and shows it
+above the editor. The same view takes the per-page switch.
+
+The report is Wagtail's ``ReportView`` (with its CSV and XLSX export): one row per page (or per
+path for URLs that are not pages), sortable by share of "yes" and by number of answers, filtered
+by site, section and period.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    ExpressionWrapper,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.templatetags.static import static
+from django.urls import include, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.models import Page, Site
+from wagtail.permissions import ModelPermissionPolicy
+
+from .feedback import feedback_disabled_page_ids, set_feedback_enabled
+from .models import Feedback
+
+PANEL_COMMENTS = 5
+VIEW_PERMISSION = "wagtail_webinars.view_feedback"
+
+
+def page_summary(page) -> dict:
+    """Counts for one page: all answers, and those since the current version was published."""
+    answers = Feedback.objects.filter(page_id=page.pk)
+    counts = answers.aggregate(
+        yes=Count("pk", filter=Q(helpful=True)),
+        no=Count("pk", filter=Q(helpful=False)),
+        yes_since=Count("pk", filter=Q(helpful=True, page_published_at=page.last_published_at)),
+        no_since=Count("pk", filter=Q(helpful=False, page_published_at=page.last_published_at)),
+    )
+    total = counts["yes"] + counts["no"]
+    total_since = counts["yes_since"] + counts["no_since"]
+    return {
+        **counts,
+        "total": total,
+        "share": round(100 * counts["yes"] / total) if total else None,
+        "total_since": total_since,
+        "share_since": round(100 * counts["yes_since"] / total_since) if total_since else None,
+        "comments": list(answers.exclude(comment="").order_by("-created_at")[:PANEL_COMMENTS]),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_panel(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The edit view's feedback panel for one page; POST sets the page's feedback switch."""
+    page = get_object_or_404(Page, pk=page_id)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    if request.method == "POST":
+        set_feedback_enabled(page, request.POST.get("enabled") == "on")
+        if request.headers.get("X-Requested-With") != "fetch":
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    return TemplateResponse(
+        request,
+        "wagtail_webinars/feedback/admin/panel.html",
+        {
+            "page": page,
+            "summary": page_summary(page),
+            "enabled": page.pk not in feedback_disabled_page_ids(),
+            "action_url": reverse("wagtail_webinars_feedback:panel", args=[page.pk]),
+            "report_url": reverse("wagtail_webinars_feedback:report"),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+# ---------------------------------------------------------------------------------------------
+
+
+def section_choices(request):
+    """Sections: the root page of each site and the pages directly under it."""
+    return Page.objects.filter(depth__in=[2, 3]).order_by("path")
+
+
+class FeedbackReportFilterSet(WagtailFilterSet):
+    site = django_filters.ModelChoiceFilter(label=_("Site"), queryset=Site.objects.all())
+    section = django_filters.ModelChoiceFilter(
+        label=_("Section"), queryset=section_choices, method="filter_section"
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Period"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["site", "section", "created_at"]
+
+    def filter_section(self, queryset, name, value):
+        return queryset.filter(page__path__startswith=value.path)
+
+
+class CommentsColumn(Column):
+    cell_template_name = "wagtail_webinars/feedback/admin/comments_cell.html"
+
+
+class PercentColumn(Column):
+    def get_value(self, instance):
+        share = instance.get("share")
+        return "" if share is None else f"{round(100 * share)} %"
+
+
+def _row_url(row: dict) -> str:
+    if row["page"]:
+        return reverse("wagtailadmin_pages:edit", args=[row["page"]])
+    return row["target_path"] or ""
+
+
+class FeedbackReportView(ReportView):
+    """Pages by share of "yes" (least helpful first) or by number of answers, with comments."""
+
+    page_title = _("Page feedback")
+    header_icon = "help"
+    index_url_name = "wagtail_webinars_feedback:report"
+    index_results_url_name = "wagtail_webinars_feedback:report_results"
+    filterset_class = FeedbackReportFilterSet
+    permission_policy = ModelPermissionPolicy(Feedback)
+    permission_required = "view"
+    default_ordering = "share"
+    paginate_by = 50
+    columns = [
+        TitleColumn("label", label=_("Page or path"), get_url=_row_url),
+        Column("site_name", label=_("Site")),
+        Column("answers", label=_("Answers"), sort_key="answers"),
+        Column("yes", label=_("Yes")),
+        Column("no", label=_("No")),
+        PercentColumn("share", label=_("Share of yes"), sort_key="share"),
+        CommentsColumn("comments", label=_("Latest comments")),
+    ]
+    list_export = ["label", "site_name", "answers", "yes", "no", "share_percent", "all_comments"]
+    export_headings = {
+        "label": _("Page or path"),
+        "site_name": _("Site"),
+        "answers": _("Answers"),
+        "yes": _("Yes"),
+        "no": _("No"),
+        "share_percent": _("Share of yes (%)"),
+        "all_comments": _("Comments"),
+    }
+
+    def get_filename(self) -> str:
+        return f"feedback-{timezone.localdate():%Y-%m-%d}"
+
+    def get_queryset(self):
+        answers = self.filter_queryset(Feedback.objects.all())
+        rows = (
+            answers.annotate(
+                # Answers about a page are grouped by page, whatever its path was then.
+                target_path=Case(When(page__isnull=True, then=F("path")), default=Value(""))
+            )
+            .values("page", "target_path", "page__title", "site__site_name", "site__hostname")
+            .annotate(
+                answers=Count("pk"),
+                yes=Count("pk", filter=Q(helpful=True)),
+                no=Count("pk", filter=Q(helpful=False)),
+            )
+            .annotate(
+                share=ExpressionWrapper(
+                    Cast(F("yes"), FloatField()) / Cast(F("answers"), FloatField()),
+                    output_field=FloatField(),
+                )
+            )
+        )
+        ordering = self.ordering or "share"
+        tiebreak = "-answers" if ordering.lstrip("-") == "share" else "share"
+        return rows.order_by(ordering, tiebreak, "page", "target_path")
+
+    def get_filtered_queryset(self):
+        # get_queryset() filtered the answers before grouping them; filtering the grouped
+        # rows again would filter on aggregates.
+        return self.get_queryset()
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = list(object_list)
+        page_ids = [row["page"] for row in rows if row["page"]]
+        paths = [row["target_path"] for row in rows if not row["page"]]
+        comments: dict[tuple, list[Feedback]] = {}
+        if rows:
+            with_comments = (
+                self.filter_queryset(Feedback.objects.exclude(comment=""))
+                .filter(Q(page_id__in=page_ids) | Q(page__isnull=True, path__in=paths))
+                .order_by("-created_at")
+                .only("page_id", "path", "comment", "created_at")
+            )
+            for answer in with_comments:
+                key = (answer.page_id, "" if answer.page_id else answer.path)
+                comments.setdefault(key, []).append(answer)
+        for row in rows:
+            row_comments = comments.get((row["page"], row["target_path"]), [])
+            row["label"] = row["page__title"] or row["target_path"]
+            row["site_name"] = row["site__site_name"] or row["site__hostname"] or ""
+            row["comments"] = row_comments[:3]
+            row["comment_count"] = len(row_comments)
+            row["all_comments"] = "\n\n".join(
+                f"{timezone.localtime(c.created_at):%Y-%m-%d %H:%M}: {c.comment}"
+                for c in row_comments
+            )
+            row["share_percent"] = round(100 * row["share"]) if row["share"] is not None else ""
+        return rows
+
+
+class FeedbackReportMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(VIEW_PERMISSION)
+
+
+def report_menu_item() -> FeedbackReportMenuItem:
+    return FeedbackReportMenuItem(
+        _("Page feedback"),
+        reverse("wagtail_webinars_feedback:report"),
+        name="wagtail-webinars-feedback",
+        icon_name="help",
+        order=1000,
+    )
+
+
+def admin_urls() -> list:
+    return [path("webinars/feedback/", include_patterns())]
+
+
+def include_patterns():
+    return include(
+        (
+            [
+                path("report/", FeedbackReportView.as_view(), name="report"),
+                path(
+                    "report/results/",
+                    FeedbackReportView.as_view(results_only=True),
+                    name="report_results",
+                ),
+                path("pages/<int:page_id>/panel/", feedback_panel, name="panel"),
+            ],
+            "wagtail_webinars_feedback",
+        ),
+        namespace="wagtail_webinars_feedback",
+    )
+
+
+def editor_js() -> str:
+    """The script that shows the feedback panel in the page editor."""
+    return format_html(
+        '<script src="{}" data-ww-feedback-panel-url="{}" defer></script>',
+        static("wagtail_webinars/js/feedback_admin.js"),
+        reverse("wagtail_webinars_feedback:panel", args=[0]),
+    )
+
+
+def feedback_permissions():
+    return Permission.objects.filter(
+        content_type__app_label="wagtail_webinars", codename="view_feedback"
+    )

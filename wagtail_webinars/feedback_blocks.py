@@ -1,0 +1,20 @@
+"""The feedback widget as a StreamField block, for a site that wants it on single pages only."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+
+class FeedbackBlock(blocks.StaticBlock):
+    """Shows "Hjälpte informationen på sidan dig?" where the editor puts it.
+
+    Renders the same widget as ``{% webinar_feedback %}``, once per page even when the site's
+    base.html has the tag too, and not at all when the page's feedback switch is off.
+    """
+
+    class Meta:
+        label = _("Feedback question")
+        icon = "help"
+        template = "wagtail_webinars/feedback/block.html"
+        admin_text = _('Asks visitors "Did the information on this page help you?" here.')

@@ -1,0 +1,407 @@
+"""The registration form ("Anmäl dig"), shared by the HTML views and the JSON endpoints.
+
+``RegistrationForm`` validates what a visitor submitted, whether it came as a browser POST or as
+a JSON body, and turns it into the service's ``RegistrationRequest``. The editor's questions are
+added by ``RegistrationFieldBuilder`` in the manner of Wagtail's ``FormBuilder``: one
+``create_<type>_field`` method per question type, picked by name, so a subclass adds a type by
+adding a method. The rules about places, duplicates and opening times are not here: they live in
+``services.register()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
+
+from .conf import webinar_settings
+from .data import is_valid_code, municipality_choices
+
+NAME_MAX_LENGTH = 200
+EMAIL_MAX_LENGTH = 254
+ORGANISATION_MAX_LENGTH = 200
+SHORT_ANSWER_MAX_LENGTH = 255
+LONG_TEXT_MAX_LENGTH = 2000
+QUESTION_TO_SPEAKER_MAX_LENGTH = 1000
+ANSWER_PREFIX = "answer_"
+HONEYPOT_FIELD = "ww_website"
+
+
+def validate_single_line(value: str) -> None:
+    """Reject line breaks and other control characters in one-line fields.
+
+    These values end up in e-mails (the recipient's name, the subject) and exports; a line break
+    there is how headers are injected, so it is refused with a message instead of being stripped.
+    """
+    if value and not value.isprintable():
+        raise ValidationError(
+            _("Write this on one line, without line breaks or special characters."),
+            code="control_characters",
+        )
+
+
+def validate_multiline(value: str) -> None:
+    """Like ``validate_single_line`` but line breaks and tabs are allowed."""
+    if value and not all(line.replace("\t", " ").isprintable() for line in value.splitlines()):
+        raise ValidationError(
+            _("The text contains characters that cannot be used."), code="control_characters"
+        )
+
+
+class SingleLineField(forms.CharField):
+    """A trimmed one-line text field with a length limit and no control characters."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_single_line)
+
+
+class MultiLineField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_multiline)
+
+
+class ParticipantsField(forms.Field):
+    """Further participants' names: one per line in the HTML form, a list of strings in JSON."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, *, max_participants: int, **kwargs: Any) -> None:
+        self.max_participants = max_participants
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:
+        if value in self.empty_values:
+            return []
+        if isinstance(value, str):
+            names = value.splitlines()
+        elif isinstance(value, list | tuple) and all(isinstance(n, str) for n in value):
+            names = list(value)
+        else:
+            raise ValidationError(
+                _("Give the further participants as a list of names."), code="invalid"
+            )
+        return [name.strip() for name in names if name.strip()]
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        if len(value) > self.max_participants:
+            raise ValidationError(
+                ngettext(
+                    "You can name at most %(max)d further participant.",
+                    "You can name at most %(max)d further participants.",
+                    self.max_participants,
+                )
+                % {"max": self.max_participants},
+                code="too_many",
+            )
+        for name in value:
+            if len(name) > NAME_MAX_LENGTH:
+                raise ValidationError(
+                    _("Each name can be at most %(max)d characters long.")
+                    % {"max": NAME_MAX_LENGTH},
+                    code="max_length",
+                )
+            if not name.isprintable():
+                raise ValidationError(
+                    _("Write one name per line, without special characters."),
+                    code="control_characters",
+                )
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "\n".join(str(name) for name in value)
+        return value
+
+
+class RegistrationFieldBuilder:
+    """Builds form fields from an editor's ``RegistrationQuestion``\\ s, like Wagtail's
+    ``FormBuilder``.
+
+    Override point: add ``create_<field_type>_field(self, question, options)`` for a new type.
+    """
+
+    def __init__(self, questions: Iterable) -> None:
+        self.questions = list(questions)
+
+    def create_singleline_field(self, question, options: dict[str, Any]) -> forms.Field:
+        return SingleLineField(max_length=SHORT_ANSWER_MAX_LENGTH, **options)
+
+    def create_multiline_field(self, question, options: dict[str, Any]) -> forms.Field:
+        return MultiLineField(max_length=LONG_TEXT_MAX_LENGTH, **options)
+
+    def create_dropdown_field(self, question, options: dict[str, Any]) -> forms.Field:
+        choices = [(c, c) for c in question.get_choices()]
+        return forms.ChoiceField(choices=[("", _("Choose…")), *choices], **options)
+
+    def create_checkboxes_field(self, question, options: dict[str, Any]) -> forms.Field:
+        choices = [(c, c) for c in question.get_choices()]
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **options
+        )
+
+    def create_number_field(self, question, options: dict[str, Any]) -> forms.Field:
+        # Bounded so that a JSON client cannot store a thousand-digit number.
+        return forms.DecimalField(max_digits=12, decimal_places=4, **options)
+
+    def get_create_field_function(self, field_type: str):
+        create = getattr(self, f"create_{field_type}_field", None)
+        if create is None:
+            raise AttributeError(
+                f"{type(self).__name__} has no create_{field_type}_field() for questions of "
+                f"type {field_type!r}."
+            )
+        return create
+
+    def get_field_options(self, question) -> dict[str, Any]:
+        return {
+            "label": question.label,
+            "help_text": conditional_escape(question.help_text),
+            "required": question.required,
+        }
+
+    @property
+    def formfields(self) -> dict[str, forms.Field]:
+        """Form fields named ``answer_<clean_name>``, so a question cannot shadow a fixed field."""
+        fields = {}
+        for question in self.questions:
+            create = self.get_create_field_function(question.field_type)
+            fields[ANSWER_PREFIX + question.clean_name] = create(
+                question, self.get_field_options(question)
+            )
+        return fields
+
+
+def session_choice_label(session) -> str:
+    """"Det demokratiska samtalet, tisdag 13 mars 2027 kl. 10.00–11.30"."""
+    from .templatetags.wagtail_webinars_tags import webinar_timespan
+
+    return f"{session.title}, {webinar_timespan(session.start, session.end)}"
+
+
+def default_consent_text() -> str:
+    return gettext(
+        "I agree that my details are stored and used to handle my registration for the webinar."
+    )
+
+
+class RegistrationForm(forms.Form):
+    """A visitor's registration for one session, or for dates of a series.
+
+    ``page`` is the session or series page; ``questions`` are its editor's questions (from
+    ``services.get_questions()``); ``sessions`` are the dates a series form offers, each of them
+    open for registration. The same class validates a browser POST (``request.POST``) and a JSON
+    body (a dict; answers as ``{"answers": {clean_name: value}}``, see ``from_json()``).
+    """
+
+    field_builder_class = RegistrationFieldBuilder
+
+    name = SingleLineField(
+        label=_("Name"),
+        max_length=NAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=EMAIL_MAX_LENGTH,
+        help_text=_("We send the confirmation and the link to the broadcast here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter a valid e-mail address.")},
+    )
+    organisation = SingleLineField(
+        label=_("Organisation"),
+        max_length=ORGANISATION_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    municipality_code = forms.ChoiceField(
+        label=_("Municipality or region"),
+        help_text=_('Choose "Other organisation" if you do not work for one.'),
+    )
+
+    question_to_speaker = MultiLineField(
+        label=_("Question to the speaker"),
+        required=False,
+        max_length=QUESTION_TO_SPEAKER_MAX_LENGTH,
+        help_text=_("We may take it up during the time for questions."),
+    )
+    consent = forms.BooleanField(
+        error_messages={"required": _("You need to agree before you can register.")},
+    )
+    # A field people never see (its wrapper is hidden); form-filling robots fill it in.
+    ww_website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        page,
+        questions: Iterable = (),
+        sessions: Iterable | None = None,
+        language: str = "sv",
+        **kwargs: Any,
+    ) -> None:
+        # Ids unique per page, so a form for another session on the same page cannot clash.
+        self.id_prefix = f"ww-reg-{page.pk}-"
+        kwargs.setdefault("auto_id", self.id_prefix + "%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(data, **kwargs)
+        self.page = page
+        self.language = language
+        self.questions = list(questions)
+        self.fields["municipality_code"].choices = [
+            ("", _("Choose municipality or region")),
+            *municipality_choices(),
+        ]
+        self.fields["consent"].label = self.consent_text
+        max_participants = webinar_settings.REGISTRATION_MAX_PARTICIPANTS
+        self.fields["participants"] = ParticipantsField(
+            label=_("Further participants from the same organisation"),
+            required=False,
+            max_participants=max_participants,
+            help_text=ngettext(
+                "One name per line, at most %(max)d.", "One name per line, at most %(max)d.",
+                max_participants,
+            )
+            % {"max": max_participants},
+        )
+        self.session_choices = list(sessions) if sessions is not None else None
+        if self.session_choices is not None:
+            self.fields["sessions"] = forms.TypedMultipleChoiceField(
+                label=_("Dates"),
+                help_text=_("Untick the dates you cannot attend."),
+                coerce=int,
+                choices=[(s.pk, session_choice_label(s)) for s in self.session_choices],
+                initial=[s.pk for s in self.session_choices],
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": _("Choose at least one date.")},
+            )
+        self.fields.update(self.field_builder_class(self.questions).formfields)
+        self.order_fields(
+            [
+                "name",
+                "email",
+                "organisation",
+                "municipality_code",
+                "participants",
+                "sessions",
+                *self.answer_field_names,
+                "question_to_speaker",
+                "consent",
+                HONEYPOT_FIELD,
+            ]
+        )
+
+    @classmethod
+    def data_from_json(cls, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Flatten a JSON body into form data: ``answers`` become ``answer_<clean_name>``."""
+        data = {k: v for k, v in body.items() if k != "answers"}
+        answers = body.get("answers") or {}
+        if isinstance(answers, dict):
+            for key, value in answers.items():
+                data[ANSWER_PREFIX + str(key)] = value
+        return data
+
+    @property
+    def consent_text(self) -> str:
+        """The consent text as the visitor sees it; stored with the registration."""
+        return str(webinar_settings.REGISTRATION_CONSENT_TEXT or default_consent_text())
+
+    @property
+    def privacy_policy_url(self) -> str:
+        return webinar_settings.PRIVACY_POLICY_URL
+
+    @property
+    def answer_field_names(self) -> list[str]:
+        return [ANSWER_PREFIX + q.clean_name for q in self.questions]
+
+    # Groups of bound fields, one fieldset each in the template.
+    def about_you_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in ("name", "email", "organisation", "municipality_code")]
+
+    def question_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in self.answer_field_names] + [self["question_to_speaker"]]
+
+    def clean_municipality_code(self) -> str:
+        code = self.cleaned_data["municipality_code"]
+        # The choices already limit it; this keeps the rule if a subclass widens the choices.
+        if not is_valid_code(code):
+            raise ValidationError(_("Choose a municipality or region from the list."))
+        return code
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get(HONEYPOT_FIELD):
+            # A person whose browser filled the hidden field gets it emptied and can send again.
+            data = self.data.copy() if hasattr(self.data, "copy") else dict(self.data)
+            data[HONEYPOT_FIELD] = ""
+            self.data = data
+            raise ValidationError(
+                _("We could not accept the form. Please check your details and send it again."),
+                code="honeypot",
+            )
+        return cleaned
+
+    def has_error_summary(self) -> bool:
+        return self.is_bound and bool(self.errors)
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(target id, message) pairs for the summary at the top, in the order of the fields."""
+        items = [("", str(message)) for message in self.non_field_errors()]
+        for bound in self:
+            if bound.errors and not bound.is_hidden:
+                target = bound.auto_id
+                if bound.field.widget.use_fieldset:
+                    target = f"{bound.auto_id}_0"
+                for message in bound.errors:
+                    items.append((target, str(message)))
+        return items
+
+    def answers(self) -> dict[str, Any]:
+        answers = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(ANSWER_PREFIX + question.clean_name)
+            if isinstance(value, Decimal):
+                # JSON has no decimals: whole numbers stay ints, others become floats.
+                value = int(value) if value == value.to_integral_value() else float(value)
+            answers[question.clean_name] = value
+        return answers
+
+    def get_registration_request(self):
+        """The validated data as the service's ``RegistrationRequest``."""
+        from .services import RegistrationRequest
+
+        data = self.cleaned_data
+        return RegistrationRequest(
+            name=data["name"],
+            email=data["email"],
+            organisation=data["organisation"],
+            municipality_code=data["municipality_code"],
+            participants=data.get("participants") or [],
+            answers=self.answers(),
+            question_to_speaker=data.get("question_to_speaker", ""),
+            consent_text=self.consent_text,
+            language=self.language,
+        )
+
+    def selected_sessions(self) -> list:
+        """For a series form: the sessions the visitor ticked, in date order."""
+        if self.session_choices is None:
+            return []
+        chosen = set(self.cleaned_data.get("sessions") or [])
+        return [s for s in self.session_choices if s.pk in chosen]

@@ -1,0 +1,36 @@
+"""``RegistrationFormBlock``: "Anmäl dig" for a chosen session or series, on any page."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from .pagemodel import series_page_model_name, session_page_model_name
+
+
+class RegistrationFormBlock(blocks.StructBlock):
+    """A StreamField block that renders the registration form of the session or series an editor
+    picks, so a host site can put "Anmäl dig" on a news item or a landing page.
+
+    The form posts to our registration view, which shows it again with any errors, so the page
+    that holds the block needs nothing else. Add it to a host page's StreamField like any block:
+    ``("registration_form", RegistrationFormBlock())``.
+    """
+
+    page = blocks.PageChooserBlock(
+        label=_("Webinar or series"),
+        page_type=[session_page_model_name(), series_page_model_name()],
+        help_text=_("The session or series that visitors register for."),
+    )
+
+    class Meta:
+        icon = "form"
+        label = _("Registration form")
+        template = "wagtail_webinars/includes/registration_block.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        page = value.get("page")
+        # An unpublished or deleted choice renders nothing rather than a broken form.
+        context["target"] = page.specific if page is not None and page.live else None
+        return context

@@ -1,0 +1,515 @@
+"""The registration rules, in one place: the HTML form, the JSON API and the admin all call these.
+
+``register()`` is the one function that locks, counts, saves and enqueues the e-mail. The lock is
+injectable (``lock=``) so that a test can show what happens without it; production always uses
+``session_row_lock``, a ``SELECT … FOR UPDATE`` on the session's row, which holds across
+processes and machines on PostgreSQL. The registration and its outbox row
+(``RegistrationEmail``) are written in one transaction, and the e-mail task is enqueued only
+after that transaction commits, so a mail outage can delay an e-mail but never lose a sign-up.
+
+Messages in exceptions and states are translated into the visitor's language (``language`` of
+the request, or the active language for ``registration_state()``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ContextManager
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
+
+from .data import is_valid_code
+from .models.registrations import (
+    ACTIVE_STATUSES,
+    EmailKind,
+    Registration,
+    RegistrationEmail,
+    RegistrationQuestion,
+    RegistrationStatus,
+    hash_token,
+)
+from .pagemodel import session_page_model
+
+if TYPE_CHECKING:
+    from wagtail.models import Page
+
+logger = logging.getLogger(__name__)
+
+#: A lock is a callable that takes the session and returns a context manager; it is entered
+#: inside the transaction and must hold until the transaction ends.
+Lock = Callable[[Any], ContextManager[Any]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Contract with the web side
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RegistrationRequest:
+    """What the visitor submitted, already validated by the form or the JSON endpoint."""
+
+    name: str
+    email: str
+    organisation: str = ""
+    municipality_code: str = ""  # an official code (see wagtail_webinars.data), or "other"
+    participants: list[str] = field(default_factory=list)  # further names, same organisation
+    answers: dict[str, Any] = field(default_factory=dict)  # question clean_name -> value
+    question_to_speaker: str = ""
+    consent_text: str = ""  # the consent text the visitor accepted, stored as given
+    language: str = "sv"  # "sv" or "en": the language of messages and e-mails
+
+
+class RegistrationError(Exception):
+    """A registration that the rules refuse. ``code`` is stable (the JSON API's ``code``);
+    ``message`` is translated into the visitor's language and safe to show."""
+
+    code: str = "error"
+
+    def __init__(self, message: str, registration: Registration | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        # Set for a duplicate: the existing registration (never shown to the visitor).
+        self.registration = registration
+
+
+class RegistrationClosed(RegistrationError):
+    code = "closed"
+
+
+class RegistrationFull(RegistrationError):
+    code = "full"
+
+
+class DuplicateRegistration(RegistrationError):
+    """The address already holds a place (or a waiting-list place) in the session. The
+    confirmation has been queued again to that address; the message says only that."""
+
+    code = "duplicate"
+
+
+@dataclass
+class RegistrationOutcome:
+    registration: Registration
+    status: str  # "confirmed" | "waitlisted"
+
+
+@dataclass
+class RegistrationState:
+    """Whether a session takes registrations now, and if not, why (``message`` says it)."""
+
+    is_open: bool
+    # None | "disabled" | "not_yet_open" | "closed" | "started" | "cancelled" | "ended" | "full"
+    reason_code: str | None
+    message: str
+    places_left: int | None  # None: no limit
+    waitlist_open: bool  # open, but new registrations go on the waiting list
+    capacity: int | None = None
+    opens_at: datetime.datetime | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Locks
+# ---------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def session_row_lock(session: Any) -> Iterator[Any]:
+    """Lock the session's own row until the transaction ends (``SELECT … FOR UPDATE``).
+
+    Only the session table is locked (``of=("self",)``), not Wagtail's page row, so editors can
+    still publish the page while registrations come in. SQLite ignores the clause; it serialises
+    writers itself.
+    """
+    model = type(session)
+    yield model._default_manager.select_for_update(of=("self",)).get(pk=session.pk)
+
+
+@contextlib.contextmanager
+def no_lock(session: Any) -> Iterator[None]:
+    """No lock at all. For tests that show the race a lock prevents; never for production."""
+    yield None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+
+def get_questions(page: Page) -> list[RegistrationQuestion]:
+    """The questions to ask: the session's own, else those of its series."""
+    questions = list(RegistrationQuestion.objects.filter(page_id=page.pk).order_by("sort_order"))
+    if questions:
+        return questions
+    series = getattr(page, "series", None)
+    if series is not None:
+        return list(RegistrationQuestion.objects.filter(page_id=series.pk).order_by("sort_order"))
+    return []
+
+
+def effective_capacity(session: Any) -> int | None:
+    """The session's number of places, else its series', else None (no limit)."""
+    if session.registration_capacity is not None:
+        return session.registration_capacity
+    series = getattr(session, "series", None)
+    if series is not None:
+        return series.registration_capacity
+    return None
+
+
+def registration_state(
+    session: Any, now: datetime.datetime | None = None, *, places_taken: int | None = None
+) -> RegistrationState:
+    """Whether ``session`` takes registrations at ``now``, with a translated reason if not.
+
+    Order of reasons: disabled, cancelled, ended, started, not yet open, closed, full.
+    ``places_taken`` saves a query when the caller has just counted them.
+    """
+    now = now or timezone.now()
+    capacity = effective_capacity(session)
+
+    def closed(code: str, message: str) -> RegistrationState:
+        return RegistrationState(False, code, message, None, False, capacity)
+
+    if not session.registration_enabled:
+        return closed("disabled", gettext("This webinar does not take registrations."))
+    if session.status == "cancelled":
+        return closed("cancelled", gettext("Registration is closed because the webinar is cancelled."))
+    if now >= session.end:
+        return closed("ended", gettext("Registration is closed because the webinar is over."))
+    if now >= session.start:
+        return closed("started", gettext("Registration is closed because the webinar has started."))
+    opens = session.registration_opens_at
+    if opens and now < opens:
+        from .templatetags.wagtail_webinars_tags import webinar_local
+
+        local = webinar_local(opens)
+        message = gettext("Registration opens %(date)s.") % {
+            "date": _format_datetime(local),
+        }
+        state = closed("not_yet_open", message)
+        state.opens_at = opens
+        return state
+    closes = session.registration_closes_at
+    if closes and now >= closes:
+        return closed("closed", gettext("Registration has closed."))
+    if capacity is None:
+        return RegistrationState(True, None, "", None, False, None)
+    if places_taken is None:
+        places_taken = Registration.objects.filter(session_id=session.pk).places_taken()
+    places_left = max(0, capacity - places_taken)
+    if places_left > 0:
+        message = ngettext(
+            "%(count)d place left.", "%(count)d places left.", places_left
+        ) % {"count": places_left}
+        return RegistrationState(True, None, message, places_left, False, capacity)
+    if session.registration_waitlist:
+        return RegistrationState(
+            True,
+            None,
+            gettext("All places are taken. You can register for the waiting list."),
+            0,
+            True,
+            capacity,
+        )
+    return RegistrationState(
+        False, "full", gettext("All places are taken."), 0, False, capacity
+    )
+
+
+def _format_datetime(value: datetime.datetime) -> str:
+    from django.utils import formats
+
+    from .templatetags.wagtail_webinars_tags import webinar_date_format, webinar_time_format
+
+    return "{} {}".format(
+        formats.date_format(value, webinar_date_format()),
+        formats.time_format(value, webinar_time_format()),
+    )
+
+
+def get_registration_by_token(token: str) -> Registration | None:
+    """The registration whose personal cancel link carries ``token``, or None."""
+    if not token or len(token) > 128:
+        return None
+    return (
+        Registration.objects.select_related("session")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Changing
+# ---------------------------------------------------------------------------------------------
+
+
+def queue_email(registration: Registration, kind: str) -> RegistrationEmail:
+    """Write the outbox row now (inside the caller's transaction) and enqueue the send task
+    once that transaction commits. If enqueueing fails, the row stays pending for
+    ``webinars_send_pending_mail``."""
+    email = RegistrationEmail.objects.create(registration=registration, kind=kind)
+    transaction.on_commit(lambda: _enqueue_send(email.pk))
+    return email
+
+
+def _enqueue_send(email_id: int) -> None:
+    from .tasks import send_registration_email
+
+    try:
+        send_registration_email.enqueue(email_id)
+    except Exception:  # the row stays pending; the command sends it
+        logger.exception("Could not enqueue registration e-mail %s", email_id)
+
+
+def _clean_line(value: str) -> str:
+    # Newlines and other control whitespace never reach a header or a subject.
+    return " ".join(str(value or "").split())
+
+
+def _validate(data: RegistrationRequest) -> None:
+    errors: dict[str, str] = {}
+    if not _clean_line(data.name):
+        errors["name"] = gettext("Enter your name.")
+    try:
+        validate_email(data.email.strip())
+    except ValidationError:
+        errors["email"] = gettext("Enter a valid e-mail address.")
+    if data.municipality_code and not is_valid_code(data.municipality_code):
+        errors["municipality_code"] = gettext("Choose a municipality, region or other organisation.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def register(
+    session: Any,
+    data: RegistrationRequest,
+    *,
+    lock: Lock | None = None,
+    now: datetime.datetime | None = None,
+) -> RegistrationOutcome:
+    """Register a visitor (and their further participants) for one session.
+
+    Under the lock: check the session is open, refuse a second registration from the same
+    address (re-sending their confirmation), count the places taken, and save the registration
+    as confirmed, or waitlisted when it does not fit and the waiting list is on. The e-mail is
+    queued in the same transaction. Raises ``RegistrationClosed``, ``RegistrationFull`` or
+    ``DuplicateRegistration`` (messages in ``data.language``), or ``ValidationError`` for input
+    that the form should already have refused.
+    """
+    lock = lock or session_row_lock
+    language = data.language if data.language in ("sv", "en") else "sv"
+    with translation.override(language):
+        _validate(data)
+        email_key = data.email.strip().lower()
+        participants = [_clean_line(p)[:200] for p in data.participants if _clean_line(p)]
+        places = 1 + len(participants)
+        duplicate: Registration | None = None
+        try:
+            with transaction.atomic():
+                with lock(session):
+                    counts = _count(session, email_key)
+                    state = registration_state(session, now, places_taken=counts["taken"])
+                    if not state.is_open and state.reason_code != "full":
+                        raise RegistrationClosed(state.message)
+                    if counts["same_email"]:
+                        duplicate = (
+                            Registration.objects.active()
+                            .filter(session_id=session.pk, email_key=email_key)
+                            .first()
+                        )
+                    else:
+                        registration = _insert(
+                            session, data, participants, places, language, counts
+                        )
+        except IntegrityError:
+            # Only without the lock can two inserts race to the unique constraint.
+            duplicate = Registration.objects.active().filter(
+                session_id=session.pk, email_key=email_key
+            ).first()
+            if duplicate is None:
+                raise
+        if duplicate is not None:
+            resend_confirmation(duplicate)
+            raise DuplicateRegistration(
+                gettext(
+                    "This e-mail address is already registered for this webinar. We have sent "
+                    "the confirmation to it again."
+                ),
+                registration=duplicate,
+            )
+        return RegistrationOutcome(registration, registration.status)
+
+
+def _count(session: Any, email_key: str) -> dict[str, int]:
+    """Places taken, registrations waiting and active ones from this address: one query, so
+    the lock is held as briefly as possible."""
+    counts = Registration.objects.filter(session_id=session.pk).aggregate(
+        taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        same_email=Count("pk", filter=Q(email_key=email_key, status__in=ACTIVE_STATUSES)),
+    )
+    return {key: value or 0 for key, value in counts.items()}
+
+
+def _insert(
+    session: Any,
+    data: RegistrationRequest,
+    participants: list[str],
+    places: int,
+    language: str,
+    counts: dict[str, int],
+) -> Registration:
+    capacity = effective_capacity(session)
+    if capacity is None:
+        status = RegistrationStatus.CONFIRMED
+    else:
+        taken = counts["taken"]
+        has_waiting = counts["waiting"] > 0
+        # Nobody jumps the waiting list: while anyone waits, new registrations queue behind.
+        if taken + places <= capacity and not has_waiting:
+            status = RegistrationStatus.CONFIRMED
+        elif session.registration_waitlist:
+            status = RegistrationStatus.WAITLISTED
+        else:
+            left = max(0, capacity - taken)
+            if left:
+                message = ngettext(
+                    "Only %(count)d place is left; remove some participants and try again.",
+                    "Only %(count)d places are left; remove some participants and try again.",
+                    left,
+                ) % {"count": left}
+            else:
+                message = gettext("All places are taken.")
+            raise RegistrationFull(message)
+    # A racing duplicate (possible only without the lock) fails the unique constraint; the
+    # caller catches that IntegrityError outside the transaction.
+    registration = Registration.objects.create(
+        session_id=session.pk,
+        status=status,
+        name=_clean_line(data.name)[:200],
+        email=data.email.strip(),
+        organisation=_clean_line(data.organisation)[:200],
+        municipality_code=data.municipality_code,
+        participants=participants,
+        answers=dict(data.answers),
+        question_to_speaker=str(data.question_to_speaker or "")[:4000],
+        consent_text=str(data.consent_text or ""),
+        language=language,
+    )
+    kind = EmailKind.CONFIRMATION if status == RegistrationStatus.CONFIRMED else EmailKind.WAITLISTED
+    queue_email(registration, kind)
+    return registration
+
+
+def register_for_series(
+    series: Any,
+    sessions: list,
+    data: RegistrationRequest,
+    *,
+    lock: Lock | None = None,
+    now: datetime.datetime | None = None,
+) -> list[RegistrationOutcome | RegistrationError]:
+    """Register for several dates of a series: one result per session, in the given order.
+
+    Each session is decided on its own (one may be full while another confirms). Sessions that
+    are not children of ``series``, or a series whose own registration is off or outside its
+    window, give ``RegistrationClosed``.
+    """
+    language = data.language if data.language in ("sv", "en") else "sv"
+    now = now or timezone.now()
+    series_closed: str | None = None
+    with translation.override(language):
+        if not series.registration_enabled:
+            series_closed = gettext("This series does not take registrations.")
+        elif series.registration_opens_at and now < series.registration_opens_at:
+            series_closed = gettext("Registration for this series has not opened yet.")
+        elif series.registration_closes_at and now >= series.registration_closes_at:
+            series_closed = gettext("Registration has closed.")
+        not_in_series = gettext("This webinar is not part of the series.")
+    results: list[RegistrationOutcome | RegistrationError] = []
+    for session in sessions:
+        if series_closed:
+            results.append(RegistrationClosed(series_closed))
+            continue
+        if session.get_parent().pk != series.pk:
+            results.append(RegistrationClosed(not_in_series))
+            continue
+        try:
+            results.append(register(session, data, lock=lock, now=now))
+        except RegistrationError as error:
+            results.append(error)
+    return results
+
+
+def resend_confirmation(registration: Registration) -> RegistrationEmail | None:
+    """Queue the e-mail that matches the registration's status again (also an admin action)."""
+    kind = {
+        RegistrationStatus.CONFIRMED: EmailKind.CONFIRMATION,
+        RegistrationStatus.WAITLISTED: EmailKind.WAITLISTED,
+        RegistrationStatus.CANCELLED: EmailKind.CANCELLED,
+    }[registration.status]
+    with transaction.atomic():
+        return queue_email(registration, kind)
+
+
+def cancel_registration(token: str, *, lock: Lock | None = None) -> Registration:
+    """Cancel the registration behind a personal cancel link (POST only, never on GET).
+
+    Raises ``Registration.DoesNotExist`` for an unknown token. Cancelling twice changes nothing
+    and sends nothing the second time.
+    """
+    registration = get_registration_by_token(token)
+    if registration is None:
+        raise Registration.DoesNotExist("No registration has this cancel token.")
+    return cancel(registration, lock=lock)
+
+
+def cancel(registration: Registration, *, lock: Lock | None = None) -> Registration:
+    """Cancel one registration (the cancel link and the admin both end here): frees its places,
+    e-mails a cancellation, and promotes the first on the waiting list."""
+    lock = lock or session_row_lock
+    session = session_page_model().objects.get(pk=registration.session_id)
+    with transaction.atomic():
+        with lock(session):
+            registration = Registration.objects.get(pk=registration.pk)
+            if registration.status == RegistrationStatus.CANCELLED:
+                return registration
+            registration.status = RegistrationStatus.CANCELLED
+            registration.cancelled_at = timezone.now()
+            registration.save(update_fields=["status", "cancelled_at"])
+            queue_email(registration, EmailKind.CANCELLED)
+            promote_waitlisted(session)
+    return registration
+
+
+def promote_waitlisted(session: Any, now: datetime.datetime | None = None) -> list[Registration]:
+    """Move registrations from the waiting list to confirmed while their places fit, first
+    come first served, and queue a promotion e-mail to each. Call under the session lock."""
+    now = now or timezone.now()
+    if session.status == "cancelled" or now >= session.start:
+        return []
+    capacity = effective_capacity(session)
+    registrations = Registration.objects.filter(session_id=session.pk)
+    free = None if capacity is None else capacity - registrations.places_taken()
+    promoted = []
+    for waiting in registrations.waitlisted().order_by("created_at", "pk"):
+        if free is not None and waiting.places > free:
+            break  # strictly in order: the first in line keeps their turn
+        waiting.status = RegistrationStatus.CONFIRMED
+        waiting.promoted_at = now
+        waiting.save(update_fields=["status", "promoted_at"])
+        queue_email(waiting, EmailKind.PROMOTED)
+        promoted.append(waiting)
+        if free is not None:
+            free -= waiting.places
+    return promoted
