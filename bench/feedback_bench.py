@@ -40,7 +40,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.feedback_settings"
 HOST = "127.0.0.1"  # loopback only
-COMMENT = "Jag saknade tiden för sändningen nr {n}. Ring mig på 070-123 45 67 eller anna{n}@example.se"
+COMMENT = (
+    "Jag saknade tiden för sändningen nr {n}. Ring mig på 070-123 45 67 eller anna{n}@example.se"
+)
 
 
 def free_port() -> int:
@@ -189,10 +191,12 @@ def main() -> None:
         endpoint = "/webinars/api/feedback/"
         numbers = itertools.count()
         # Warm-up: every worker imports, connects and fills its caches before timing.
-        for n in range(args.workers * 4):
+        for _ in range(args.workers * 4):
             body = {"page": page_id, "helpful": True, "comment": ""}
             assert post(port, "/bench/baseline/", body) == 201
-        first_status = post(port, endpoint, {"page": page_id, "helpful": False, "comment": "Uppvärmning"})
+        first_status = post(
+            port, endpoint, {"page": page_id, "helpful": False, "comment": "Uppvärmning"}
+        )
         assert first_status == 201, f"the endpoint answered {first_status}"
 
         phase = (page_id, args.clients, args.seconds, args.max_requests, numbers)
@@ -212,12 +216,18 @@ def main() -> None:
         unscrubbed = Feedback.objects.filter(comment__contains="070-123").count()
         connection.close()
 
-        print("server: gunicorn sync workers on 127.0.0.1; database: PostgreSQL on 127.0.0.1; "
-              "cache: Redis on 127.0.0.1")
-        print(f"clients: {args.clients}, gunicorn sync workers: {args.workers}, "
-              f"phase bound: {args.seconds:g} s or {args.max_requests} requests")
-        print(f"baseline (insert one row): {base1:8.1f} and {base2:8.1f} req/s  "
-              f"{dict(base1_statuses)} {dict(base2_statuses)}")
+        print(
+            "server: gunicorn sync workers on 127.0.0.1; database: PostgreSQL on 127.0.0.1; "
+            "cache: Redis on 127.0.0.1"
+        )
+        print(
+            f"clients: {args.clients}, gunicorn sync workers: {args.workers}, "
+            f"phase bound: {args.seconds:g} s or {args.max_requests} requests"
+        )
+        print(
+            f"baseline (insert one row): {base1:8.1f} and {base2:8.1f} req/s  "
+            f"{dict(base1_statuses)} {dict(base2_statuses)}"
+        )
         print(f"feedback endpoint:         {real:8.1f} answers/s  {dict(real_statuses)}")
         print(f"ratio feedback answers/s to baseline req/s: {real / baseline:.2f}")
         problems = []

@@ -24,7 +24,9 @@ def baseline(request):
             f"INSERT INTO {BASELINE_TABLE} (page_id, helpful, comment) VALUES (%s, %s, %s)",  # noqa: S608
             [body["page"], body["helpful"], body.get("comment", "")],
         )
-    return JsonResponse({"helpful": body["helpful"], "comment": body.get("comment", "")}, status=201)
+    return JsonResponse(
+        {"helpful": body["helpful"], "comment": body.get("comment", "")}, status=201
+    )
 
 
 urlpatterns = [

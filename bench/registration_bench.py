@@ -100,7 +100,9 @@ def prepare(capacity: int) -> int:
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.registration_settings", PYTHONPATH=str(REPO))
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE="bench.registration_settings", PYTHONPATH=str(REPO)
+    )
     process = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -208,9 +210,17 @@ def main() -> None:
         # Warm-up: every worker imports, connects and fills its caches before timing.
         for _ in range(args.workers * 4):
             assert post(port, "/bench/baseline/", {"name": "x", "email": "warm@x.example"}) == 201
-        first_status = post(port, endpoint, {"name": "Uppvärmning", "email": "warm@kommun.example",
-                                             "organisation": "Stockholms stad",
-                                             "municipality_code": "0180", "consent": True})
+        first_status = post(
+            port,
+            endpoint,
+            {
+                "name": "Uppvärmning",
+                "email": "warm@kommun.example",
+                "organisation": "Stockholms stad",
+                "municipality_code": "0180",
+                "consent": True,
+            },
+        )
         assert first_status == 201, f"the endpoint answered {first_status}"
 
         phase = (args.clients, args.seconds, args.max_requests, numbers)
@@ -231,20 +241,31 @@ def main() -> None:
         waitlisted = registrations.filter(status="waitlisted").count()
         connection.close()
 
-        print(f"clients: {args.clients}, gunicorn sync workers: {args.workers}, "
-              f"phase bound: {args.seconds:g} s or {args.max_requests} requests")
-        print(f"baseline (insert one row):  {base1:8.1f} and {base2:8.1f} req/s  {dict(base1_statuses)} {dict(base2_statuses)}")
+        print(
+            f"clients: {args.clients}, gunicorn sync workers: {args.workers}, "
+            f"phase bound: {args.seconds:g} s or {args.max_requests} requests"
+        )
+        print(
+            f"baseline (insert one row):  {base1:8.1f} and {base2:8.1f} req/s  {dict(base1_statuses)} {dict(base2_statuses)}"
+        )
         print(f"registration endpoint:      {real:8.1f} registrations/s  {dict(real_statuses)}")
         print(f"ratio registrations/s to baseline req/s: {real / baseline:.2f}")
-        print(f"capacity {args.capacity}: confirmed places {confirmed_places}, waitlisted {waitlisted}, "
-              f"rows {rows} (= 201 answers + 1 warm-up: {real_statuses[201] + 1})")
+        print(
+            f"capacity {args.capacity}: confirmed places {confirmed_places}, waitlisted {waitlisted}, "
+            f"rows {rows} (= 201 answers + 1 warm-up: {real_statuses[201] + 1})"
+        )
         problems = []
         expected_confirmed = min(args.capacity, rows)
         if confirmed_places != expected_confirmed:
             problems.append(f"confirmed places {confirmed_places} != {expected_confirmed}")
         if rows != real_statuses[201] + 1:
             problems.append("rows in the database differ from 201 answers")
-        failed = {k: v for s in (base1_statuses, real_statuses, base2_statuses) for k, v in s.items() if k != 201}
+        failed = {
+            k: v
+            for s in (base1_statuses, real_statuses, base2_statuses)
+            for k, v in s.items()
+            if k != 201
+        }
         if failed:
             problems.append(f"failed requests: {failed}")
         if problems:

@@ -29,18 +29,30 @@ say "installing wagtail_webinars and its dependencies (pip install -e .)"
 cd example_project
 say "migrating the SQLite database example_project/db.sqlite3"
 "$PY" manage.py migrate --noinput >/dev/null
-say "loading the demo content"
-"$PY" manage.py webinars_load_demo
 
 PASSWORD=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(12))')
-DEMO_PASSWORD=$PASSWORD "$PY" manage.py shell -c '
+# The admin login, and the site record pointed at the address we serve on, so that absolute
+# links (the API's, the e-mails') lead back here.
+DEMO_PASSWORD=$PASSWORD DEMO_ADDRESS=$ADDRESS "$PY" manage.py shell --no-imports -c '
 import os
 from django.contrib.auth import get_user_model
+from wagtail.models import Site
 user, _ = get_user_model().objects.get_or_create(username="admin", defaults={"email": "admin@example.org"})
 user.is_staff = user.is_superuser = True
 user.set_password(os.environ["DEMO_PASSWORD"])
 user.save()
+host, _, port = os.environ["DEMO_ADDRESS"].rpartition(":")
+site = Site.objects.get(is_default_site=True)
+site.hostname, site.port, site.site_name = host, int(port), "Exempelkommunen"
+site.save()
+home = site.root_page.specific
+if home.title.startswith("Welcome to your new Wagtail site"):
+    home.title = "Välkommen till Exempelkommunen"
+    home.save_revision().publish()
 '
+
+say "loading the demo content"
+"$PY" manage.py webinars_load_demo
 
 cat <<MSG
 

@@ -1,7 +1,5 @@
 """Real e-mail backends that fail the way a provider does, for the e-mail failure tests."""
 
-import socket
-
 from django.core.mail.backends.base import BaseEmailBackend
 
 
@@ -9,4 +7,4 @@ class TimingOutEmailBackend(BaseEmailBackend):
     """Every send times out, like an SMTP server or provider API that does not answer."""
 
     def send_messages(self, email_messages):
-        raise socket.timeout("timed out")
+        raise TimeoutError("timed out")

@@ -1,10 +1,11 @@
 """The feedback service: what is validated, scrubbed, de-duplicated and stored."""
 
+import copy
 import datetime
+import uuid
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
@@ -21,10 +22,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def clear_cache(settings):
+    # A cache of our own per test: rate-limit counters and de-duplication keys start empty, and
+    # a shared Redis is never flushed under other tests' feet.
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"ww-feedback-test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 def a_request(ip="192.0.2.10", agent="Firefox"):
@@ -101,7 +104,9 @@ def test_an_answer_about_a_path_that_is_not_a_page_records_the_path_and_the_site
 
 
 def test_nothing_about_the_visitor_is_stored(home):
-    submit(page=home.pk, helpful=False, comment="Saknade tider", request=a_request(ip="203.0.113.7"))
+    submit(
+        page=home.pk, helpful=False, comment="Saknade tider", request=a_request(ip="203.0.113.7")
+    )
 
     row = Feedback.objects.values().get()
     assert "203.0.113.7" not in str(row)
@@ -134,7 +139,9 @@ def test_a_comment_of_exactly_1250_characters_is_saved(home):
 def test_an_answer_needs_a_page_or_a_path(site):
     result = submit(helpful=True)
 
-    assert result.errors == {"path": ["Ange vilken sida svaret gäller: ett sid-id eller en sökväg."]}
+    assert result.errors == {
+        "path": ["Ange vilken sida svaret gäller: ett sid-id eller en sökväg."]
+    }
 
 
 def test_an_unknown_page_is_refused(site):

@@ -4,7 +4,6 @@ import datetime
 import io
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -35,7 +34,10 @@ def answers(page, yes=0, no=0, comments=(), site=None, when=None):
     site = site or page.get_site()
     rows = [Feedback(page=page, site=site, path=page.url_path, helpful=True) for _ in range(yes)]
     rows += [Feedback(page=page, site=site, path=page.url_path, helpful=False) for _ in range(no)]
-    rows += [Feedback(page=page, site=site, path=page.url_path, helpful=False, comment=c) for c in comments]
+    rows += [
+        Feedback(page=page, site=site, path=page.url_path, helpful=False, comment=c)
+        for c in comments
+    ]
     for row in rows:
         if when:
             row.created_at = when

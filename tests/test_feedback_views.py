@@ -1,11 +1,12 @@
 """The two entrances of the feedback widget: the HTML form (with and without JavaScript) and
 ``POST <prefix>/api/feedback/``."""
 
+import copy
 import json
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -20,10 +21,12 @@ API_URL = "/kalender/webbinarier/api/feedback/"
 
 
 @pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def clear_cache(settings):
+    # A cache of our own per test: rate-limit counters and de-duplication keys start empty, and
+    # a shared Redis is never flushed under other tests' feet.
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"ww-feedback-test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 @pytest.fixture
@@ -179,7 +182,12 @@ def test_the_script_gets_the_thanks_as_a_fragment(client, session):
 
 
 def test_a_fragment_with_an_error_keeps_the_typed_comment(client, session):
-    token = answer(client, session, "no", fragment="1").content.decode().split('name="token" value="')[1].split('"')[0]
+    token = (
+        answer(client, session, "no", fragment="1")
+        .content.decode()
+        .split('name="token" value="')[1]
+        .split('"')[0]
+    )
 
     response = client.post(FORM_URL, {"token": token, "comment": "y" * 1251, "fragment": "1"})
 
@@ -188,8 +196,16 @@ def test_a_fragment_with_an_error_keeps_the_typed_comment(client, session):
 
 
 def test_a_comment_whose_answer_expired_is_kept_with_the_question(client, session):
-    response = client.post(FORM_URL, {"token": "broken", "comment": "Min text", "fragment": "1",
-                                      "page": session.pk, "path": session.url})
+    response = client.post(
+        FORM_URL,
+        {
+            "token": "broken",
+            "comment": "Min text",
+            "fragment": "1",
+            "page": session.pk,
+            "path": session.url,
+        },
+    )
 
     html = response.content.decode()
     assert response.status_code == 400
@@ -201,7 +217,9 @@ def test_a_comment_whose_answer_expired_is_kept_with_the_question(client, sessio
 
 
 def test_json_answer_about_a_page_is_created(client, session):
-    response = post_json(client, {"page": session.pk, "helpful": False, "comment": "Ring 08-452 70 00"})
+    response = post_json(
+        client, {"page": session.pk, "helpful": False, "comment": "Ring 08-452 70 00"}
+    )
 
     assert response.status_code == 201
     assert response.json() == {"helpful": False, "comment": "Ring [telefon]"}
@@ -235,14 +253,18 @@ def test_json_only_takes_json(client, session):
 
 
 def test_json_from_another_website_is_refused(client, session):
-    response = post_json(client, {"page": session.pk, "helpful": True}, HTTP_ORIGIN="https://evil.example")
+    response = post_json(
+        client, {"page": session.pk, "helpful": True}, HTTP_ORIGIN="https://evil.example"
+    )
 
     assert response.status_code == 403
 
 
 @override_settings(WAGTAIL_WEBINARS={"ALLOWED_FRONTEND_ORIGINS": ["https://app.example.org"]})
 def test_json_from_an_allowed_frontend_is_taken(client, session):
-    response = post_json(client, {"page": session.pk, "helpful": True}, HTTP_ORIGIN="https://app.example.org")
+    response = post_json(
+        client, {"page": session.pk, "helpful": True}, HTTP_ORIGIN="https://app.example.org"
+    )
 
     assert response.status_code == 201
 

@@ -1,6 +1,8 @@
 """The widget on a page: where it shows, what it costs, and that the page stays cacheable."""
 
+import copy
 import re
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -22,13 +24,14 @@ HOST_SHELL = (
     "</title>{% block extra_css %}{% endblock %}</head><body>{% block content %}{% endblock %}"
     "WIDGET{% block extra_js %}{% endblock %}</body></html>"
 )
-WITH_WIDGET = "{% load wagtail_webinars_tags %}" + HOST_SHELL.replace("WIDGET", "{% webinar_feedback %}")
+WITH_WIDGET = "{% load wagtail_webinars_tags %}" + HOST_SHELL.replace(
+    "WIDGET", "{% webinar_feedback %}"
+)
 WITHOUT_WIDGET = HOST_SHELL.replace("WIDGET", "")
 HOST_PAGE = (
     '{% extends "host_base.html" %}{% block content %}<main><h1>{{ page.title }}</h1></main>'
     "{% endblock %}"
 )
-
 
 
 def host_templates(base: str) -> list[dict]:
@@ -75,10 +78,12 @@ urlpatterns = [
 
 
 @pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def clear_cache(settings):
+    # A cache of our own per test: rate-limit counters and de-duplication keys start empty, and
+    # a shared Redis is never flushed under other tests' feet.
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"ww-feedback-test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 @pytest.fixture
@@ -167,14 +172,18 @@ def test_the_wording_follows_the_visitors_language(client, session):
     from django.utils import translation
 
     with translation.override("en"):
-        widget = widget_of(client.get(session.url, headers={"Accept-Language": "en"}).content.decode())
+        widget = widget_of(
+            client.get(session.url, headers={"Accept-Language": "en"}).content.decode()
+        )
 
     assert "Did the information on this page help you?" in widget
     assert 'name="language" value="en"' in widget
 
 
 def test_a_forged_comment_token_in_the_url_shows_the_question(client, session):
-    widget = widget_of(client.get(f"{session.url}?ww_feedback=comment&ww_feedback_token=x").content.decode())
+    widget = widget_of(
+        client.get(f"{session.url}?ww_feedback=comment&ww_feedback_token=x").content.decode()
+    )
 
     assert 'name="helpful"' in widget
     assert 'name="token"' not in widget

@@ -12,7 +12,10 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from wagtail_webinars.models import ComputedStatus, SessionStatus
-from wagtail_webinars.templatetags.wagtail_webinars_tags import keep_heading_outline, webinar_timespan
+from wagtail_webinars.templatetags.wagtail_webinars_tags import (
+    keep_heading_outline,
+    webinar_timespan,
+)
 
 from .factories import (
     NoticeFactory,
@@ -406,3 +409,22 @@ def test_json_ld_cannot_be_closed_by_an_editors_text(client, home):
     html = client.get(session.url).content.decode()
     assert "<script>alert(1)" not in html
     assert event_jsonld(html)["name"] == "</script><script>alert(1)</script>"
+
+
+# --- embeds -----------------------------------------------------------------------------------
+
+
+def test_embedded_frame_gets_the_editors_title():
+    from wagtail_webinars.templatetags.wagtail_webinars_tags import webinar_titled_iframes
+
+    html = '<iframe src="https://video.example.org/1" allowfullscreen></iframe>'
+    assert webinar_titled_iframes(html, "Inspelning & text") == (
+        '<iframe title="Inspelning &amp; text" src="https://video.example.org/1" allowfullscreen></iframe>'
+    )
+
+
+def test_embedded_frame_keeps_a_title_the_provider_sent():
+    from wagtail_webinars.templatetags.wagtail_webinars_tags import webinar_titled_iframes
+
+    html = '<iframe title="YouTube" src="https://video.example.org/1"></iframe>'
+    assert webinar_titled_iframes(html, "Inspelning") == html

@@ -40,7 +40,8 @@ def queries_for(client, url: str) -> list[str]:
     return [query["sql"] for query in captured.captured_queries]
 
 
-def session_with(home, count: int, notices_under: object) -> str:
+def session_with(home, count: int) -> str:
+    """A session in a series, with ``count`` speakers (each with a photo) and contacts."""
     series = WebinarSeriesPageFactory(parent=home)
     session = WebinarSessionPageFactory(parent=series)
     WebinarSessionPageFactory(parent=series)  # another date of the series
@@ -52,10 +53,10 @@ def session_with(home, count: int, notices_under: object) -> str:
 
 def test_session_page_queries_do_not_grow_with_speakers_contacts_and_notices(client, home):
     NoticeFactory(link_page=home)
-    one = queries_for(client, session_with(home, 1, home))
+    one = queries_for(client, session_with(home, 1))
     for _ in range(2):
         NoticeFactory(link_page=WebinarSeriesPageFactory(parent=home), link_url="")
-    thirty = queries_for(client, session_with(home, 30, home))
+    thirty = queries_for(client, session_with(home, 30))
     assert len(thirty) == len(one), "\n".join(thirty)
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from tests.factories import WebinarSessionPageFactory
+from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
 from wagtail_webinars.models import EmailKind, Registration
 from wagtail_webinars.services import RegistrationRequest, register
 
@@ -68,7 +68,9 @@ def test_menu_item_is_hidden_from_editors_without_permission(client, django_user
     assert client.get(reverse(INDEX)).status_code in (302, 403)
 
 
-def test_menu_item_is_shown_to_editors_who_may_view_registrations(client, django_user_model, session):
+def test_menu_item_is_shown_to_editors_who_may_view_registrations(
+    client, django_user_model, session
+):
     client.force_login(editor(django_user_model, "view_registration"))
     assert reverse(INDEX) in client.get(reverse("wagtailadmin_home")).content.decode()
 
@@ -81,7 +83,11 @@ def test_nobody_adds_registrations_behind_the_services_back(admin_client):
 def test_csv_export_has_every_registration_with_municipality(admin_client, session):
     sign_up(session, 1, code="0180", participants=["Bo Berg"])
     response = admin_client.get(reverse(INDEX) + "?export=csv")
-    content = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    content = (
+        b"".join(response.streaming_content).decode()
+        if response.streaming
+        else response.content.decode()
+    )
     assert response.status_code == 200
     assert "d1@kommun.example" in content
     assert "Stockholm" in content
@@ -115,7 +121,9 @@ def test_admin_cancel_asks_first_then_cancels_through_the_service(admin_client, 
 
 def test_admin_resend_queues_the_email_again(admin_client, session):
     registration = sign_up(session, 1)
-    admin_client.post(reverse("wagtail_webinars_registration_modeladmin_resend", args=[registration.pk]))
+    admin_client.post(
+        reverse("wagtail_webinars_registration_modeladmin_resend", args=[registration.pk])
+    )
     assert list(registration.emails.values_list("kind", flat=True)) == [EmailKind.CONFIRMATION] * 2
 
 
@@ -125,3 +133,18 @@ def test_actions_need_the_change_permission(client, django_user_model, session):
     url = reverse("wagtail_webinars_registration_modeladmin_cancel", args=[registration.pk])
     assert client.post(url).status_code in (302, 403)  # Wagtail turns a denial into a redirect
     assert Registration.objects.get(pk=registration.pk).status == "confirmed"
+
+
+def test_session_editor_has_registration_settings_and_questions(admin_client, session):
+    response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[session.pk]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="registration_capacity"' in content
+    assert 'name="registration_waitlist"' in content
+    assert "registration_questions-TOTAL_FORMS" in content
+
+
+def test_series_editor_has_registration_questions(admin_client, home):
+    series = WebinarSeriesPageFactory(parent=home)
+    response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[series.pk]))
+    assert "registration_questions-TOTAL_FORMS" in response.content.decode()

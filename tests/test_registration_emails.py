@@ -190,14 +190,21 @@ def test_waiting_list_email_has_no_invitation(session, sent):
 
 def test_a_name_with_newlines_adds_no_headers(session, sent):
     registration = Registration.objects.create(
-        session=session, status="confirmed", name="Anna\r\nBcc: evil@example.org", email="anna@example.org"
+        session=session,
+        status="confirmed",
+        name="Anna\r\nBcc: evil@example.org",
+        email="anna@example.org",
     )
-    outbox = RegistrationEmail.objects.create(registration=registration, kind=EmailKind.CONFIRMATION)
+    outbox = RegistrationEmail.objects.create(
+        registration=registration, kind=EmailKind.CONFIRMATION
+    )
     send_queued_email(outbox.pk)
     [message] = mail.outbox
     parsed = email_lib.message_from_bytes(message.message().as_bytes())
     assert parsed["Bcc"] is None
-    assert email_lib.utils.getaddresses([parsed["To"]]) == [("Anna Bcc: evil@example.org", "anna@example.org")]
+    assert email_lib.utils.getaddresses([parsed["To"]]) == [
+        ("Anna Bcc: evil@example.org", "anna@example.org")
+    ]
 
 
 def test_a_page_title_with_newlines_stays_one_subject_line(session, sent):

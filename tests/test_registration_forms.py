@@ -60,9 +60,7 @@ def test_valid_form_becomes_the_services_registration_request(session):
 def test_line_break_in_a_one_line_field_is_refused(session, field):
     form = form_for(session, valid_data(**{field: "Lena\r\nBcc: spam@example.org"}))
     assert not form.is_valid()
-    assert form.errors[field] == [
-        "Skriv på en rad, utan radbrytningar eller specialtecken."
-    ]
+    assert form.errors[field] == ["Skriv på en rad, utan radbrytningar eller specialtecken."]
 
 
 def test_header_injection_in_the_email_address_is_refused(session):
@@ -74,9 +72,7 @@ def test_header_injection_in_the_email_address_is_refused(session):
 def test_line_break_in_a_further_participant_is_split_into_names_not_passed_on(session):
     form = form_for(session, valid_data(participants=["Anna\nBcc: x@example.org"]))
     assert not form.is_valid()
-    assert form.errors["participants"] == [
-        "Skriv ett namn per rad, utan specialtecken."
-    ]
+    assert form.errors["participants"] == ["Skriv ett namn per rad, utan specialtecken."]
 
 
 @pytest.mark.parametrize(

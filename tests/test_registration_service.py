@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
 from wagtail_webinars.models import (
@@ -171,7 +170,9 @@ def test_a_group_larger_than_the_places_left_is_told_how_many_are_left(session):
 
 def test_series_capacity_applies_to_a_session_without_its_own(home, frozen):
     series = WebinarSeriesPageFactory(parent=home, registration_capacity=1)
-    session = WebinarSessionPageFactory(parent=series, start=START, end=START + datetime.timedelta(hours=1))
+    session = WebinarSessionPageFactory(
+        parent=series, start=START, end=START + datetime.timedelta(hours=1)
+    )
     register(session, request(1))
     assert register(session, request(2)).status == "waitlisted"
 
@@ -223,7 +224,10 @@ def test_only_a_hash_of_the_cancel_token_is_stored(session):
     stored = Registration.objects.filter(pk=registration.pk).values()[0]
     assert token not in [str(value) for value in stored.values()]
     assert get_registration_by_token(token) == registration
-    assert get_registration_by_token(token[:-1] + "0" if token[-1] != "0" else token[:-1] + "1") is None
+    assert (
+        get_registration_by_token(token[:-1] + "0" if token[-1] != "0" else token[:-1] + "1")
+        is None
+    )
 
 
 def test_cancelling_promotes_the_first_on_the_waiting_list_and_emails_them(session):
@@ -270,16 +274,24 @@ def test_unknown_cancel_token_raises_does_not_exist(session):
 
 def test_questions_come_from_the_series_when_the_session_has_none(home, frozen):
     series = WebinarSeriesPageFactory(parent=home)
-    session = WebinarSessionPageFactory(parent=series, start=START, end=START + datetime.timedelta(hours=1))
-    RegistrationQuestion.objects.create(page=series, label="Vilken förvaltning?", field_type=QuestionType.SINGLELINE)
+    session = WebinarSessionPageFactory(
+        parent=series, start=START, end=START + datetime.timedelta(hours=1)
+    )
+    RegistrationQuestion.objects.create(
+        page=series, label="Vilken förvaltning?", field_type=QuestionType.SINGLELINE
+    )
     assert [q.clean_name for q in get_questions(session)] == ["vilken_forvaltning"]
-    RegistrationQuestion.objects.create(page=session, label="Antal år?", field_type=QuestionType.NUMBER)
+    RegistrationQuestion.objects.create(
+        page=session, label="Antal år?", field_type=QuestionType.NUMBER
+    )
     assert [q.label for q in get_questions(session)] == ["Antal år?"]
 
 
 def test_series_registration_decides_each_date_on_its_own(home, frozen):
     series = WebinarSeriesPageFactory(parent=home)
-    open_one = WebinarSessionPageFactory(parent=series, start=START, end=START + datetime.timedelta(hours=1))
+    open_one = WebinarSessionPageFactory(
+        parent=series, start=START, end=START + datetime.timedelta(hours=1)
+    )
     full_one = WebinarSessionPageFactory(
         parent=series,
         start=START + datetime.timedelta(days=28),
@@ -294,7 +306,9 @@ def test_series_registration_decides_each_date_on_its_own(home, frozen):
 
 def test_series_registration_refuses_a_session_of_another_series(home, frozen):
     series = WebinarSeriesPageFactory(parent=home)
-    stranger = WebinarSessionPageFactory(parent=home, start=START, end=START + datetime.timedelta(hours=1))
+    stranger = WebinarSessionPageFactory(
+        parent=home, start=START, end=START + datetime.timedelta(hours=1)
+    )
     [result] = register_for_series(series, [stranger], request())
     assert isinstance(result, RegistrationClosed)
 
@@ -302,7 +316,9 @@ def test_series_registration_refuses_a_session_of_another_series(home, frozen):
 # --- e-mail after commit --------------------------------------------------------------------
 
 
-def test_confirmation_is_sent_only_after_the_transaction_commits(session, django_capture_on_commit_callbacks):
+def test_confirmation_is_sent_only_after_the_transaction_commits(
+    session, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         registration = register(session, request()).registration
     assert mail.outbox == []

@@ -57,7 +57,9 @@ def register_url(session):
 
 
 def someone(n):
-    return RegistrationRequest(name=f"Deltagare {n}", email=f"d{n}@kommun.example", consent_text="ja")
+    return RegistrationRequest(
+        name=f"Deltagare {n}", email=f"d{n}@kommun.example", consent_text="ja"
+    )
 
 
 # --- the form on the session page -------------------------------------------------------------
@@ -65,7 +67,7 @@ def someone(n):
 
 def test_session_page_shows_its_registration_form(client, session):
     html = client.get(session.url).content.decode()
-    assert '<h2 id="ww-reg-%d-heading">Anmäl dig</h2>' % session.pk in html
+    assert f'<h2 id="ww-reg-{session.pk}-heading">Anmäl dig</h2>' in html
     assert f'action="{register_url(session)}"' in html
     assert 'name="csrfmiddlewaretoken"' in html
 
@@ -114,7 +116,9 @@ def test_registration_stores_the_consent_text_the_visitor_saw(client, session):
     )
 
 
-def test_registration_sends_the_confirmation_email(client, session, django_capture_on_commit_callbacks):
+def test_registration_sends_the_confirmation_email(
+    client, session, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(register_url(session), form_data())
     assert len(mail.outbox) == 1
@@ -271,7 +275,9 @@ def test_series_form_registers_for_the_ticked_dates(client, series):
     url = reverse("wagtail_webinars:series_register", args=[series.pk])
     data = form_data(sessions=[str(sessions[0].pk), str(sessions[2].pk)])
     response = client.post(url, data, follow=True)
-    registered = Registration.objects.order_by("session__start").values_list("session_id", flat=True)
+    registered = Registration.objects.order_by("session__start").values_list(
+        "session_id", flat=True
+    )
     assert list(registered) == [sessions[0].pk, sessions[2].pk]
     assert response.content.decode().count("Din plats är bekräftad.") == 2
 
@@ -323,7 +329,9 @@ def test_cancel_form_needs_the_csrf_token(registration):
 
 
 def test_unknown_cancel_link_says_it_does_not_work(client, db, site):
-    response = client.get(reverse("wagtail_webinars:registration_cancel", kwargs={"token": "x" * 64}))
+    response = client.get(
+        reverse("wagtail_webinars:registration_cancel", kwargs={"token": "x" * 64})
+    )
     assert response.status_code == 404
     assert "Länken fungerar inte" in response.content.decode()
 
@@ -347,3 +355,9 @@ def test_registration_block_for_an_unpublished_page_renders_nothing(session):
     block = RegistrationFormBlock()
     value = block.to_python({"page": session.pk})
     assert block.render(value).strip() == ""
+
+
+def test_webinar_without_registration_shows_no_registration_section(client, session):
+    session.registration_enabled = False
+    session.save_revision().publish()
+    assert "ww-registration" not in client.get(session.url).content.decode()

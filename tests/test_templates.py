@@ -1,6 +1,8 @@
 """A host site reshapes our pages with its own templates and two settings, never by editing ours."""
 
 import copy
+import pathlib
+import re
 
 import pytest
 from django.conf import settings
@@ -85,9 +87,7 @@ def test_main_landmark_off_drops_our_main_for_a_host_that_has_its_own(client, se
 def test_stylesheet_has_no_external_assets_and_is_namespaced():
     from django.contrib.staticfiles import finders
 
-    import re
-
-    css = open(finders.find("wagtail_webinars/css/webinars.css"), encoding="utf-8").read()
+    css = pathlib.Path(finders.find("wagtail_webinars/css/webinars.css")).read_text(encoding="utf-8")
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
     assert "@import" not in css and "url(" not in css
     assert not re.search(r"https?://", css)
@@ -97,9 +97,6 @@ def test_stylesheet_has_no_external_assets_and_is_namespaced():
 
 
 def test_templates_have_no_inline_scripts_or_event_handlers():
-    import pathlib
-    import re
-
     import wagtail_webinars
 
     root = pathlib.Path(wagtail_webinars.__file__).parent / "templates"

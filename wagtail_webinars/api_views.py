@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from . import services
+from .forms import ANSWER_PREFIX, RegistrationForm
 from .origin import is_allowed_origin
 from .pagemodel import series_page_model, session_page_model
 from .ratelimit import rate_limit_exceeded
@@ -102,11 +103,9 @@ def json_endpoint(view: Callable) -> Callable:
 
 def _form_errors(form) -> dict[str, list[str]]:
     """Form errors keyed as the JSON body names the fields: answers as ``answers.<name>``."""
-    from .forms import ANSWER_PREFIX
-
     errors = {}
     for field, messages in form.errors.items():
-        key = f"answers.{field[len(ANSWER_PREFIX):]}" if field.startswith(ANSWER_PREFIX) else field
+        key = f"answers.{field[len(ANSWER_PREFIX) :]}" if field.startswith(ANSWER_PREFIX) else field
         errors[key] = [str(m) for m in messages]
     return errors
 
@@ -120,7 +119,9 @@ def _rate_limited() -> JsonResponse:
 def _outcome_json(session, outcome) -> dict[str, Any]:
     registration = outcome.registration
     if outcome.status == "waitlisted":
-        message = gettext("You are on the waiting list. We will e-mail you if a place becomes free.")
+        message = gettext(
+            "You are on the waiting list. We will e-mail you if a place becomes free."
+        )
     else:
         message = gettext("You are registered. A confirmation is on its way to your e-mail.")
     return {
@@ -179,7 +180,9 @@ def series_registrations(request: HttpRequest, body: dict[str, Any], page_id: in
     items = []
     for session, result in zip(sessions, results, strict=True):
         if isinstance(result, services.RegistrationError):
-            items.append({"session": {"id": session.pk}, "code": result.code, "message": str(result.message)})
+            items.append(
+                {"session": {"id": session.pk}, "code": result.code, "message": str(result.message)}
+            )
         else:
             items.append(_outcome_json(session, result))
     if all(isinstance(r, services.RegistrationError) for r in results):
@@ -195,7 +198,9 @@ def cancel_registration(request: HttpRequest, body: dict[str, Any]) -> JsonRespo
     """Cancel with the token from the personal link; the first on the waiting list moves up."""
     token = body.get("token")
     if not isinstance(token, str) or not token.strip():
-        return json_response({"errors": {"token": [gettext("This field is required.")]}}, status=400)
+        return json_response(
+            {"errors": {"token": [gettext("This field is required.")]}}, status=400
+        )
     if rate_limit_exceeded(request, "cancel", "CANCEL_RATE_LIMIT"):
         return _rate_limited()
     registration = services.get_registration_by_token(token)
@@ -208,6 +213,4 @@ def cancel_registration(request: HttpRequest, body: dict[str, Any]) -> JsonRespo
 
 def build_data(body: dict[str, Any]) -> dict[str, Any]:
     """The JSON body as form data (answers flattened; ``consent`` must be ``true``)."""
-    from .forms import RegistrationForm
-
     return RegistrationForm.data_from_json(body)

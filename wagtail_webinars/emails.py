@@ -14,6 +14,7 @@ Templates, overridable by a host at the same path, per kind (``confirmation``, `
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 from email.utils import formataddr
@@ -68,8 +69,7 @@ def get_contacts(session: Any) -> list:
 
 
 def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
-    """Template context of one e-mail (override point: wrap it in a subclass-free way by
-    overriding the templates; the keys are documented in docs/email.md)."""
+    """Template context of one e-mail; the keys are documented in docs/email.md."""
     from .templatetags.wagtail_webinars_tags import webinar_timespan
 
     registration = email.registration
@@ -167,7 +167,9 @@ def claim(email_id: int, now: datetime.datetime | None = None) -> bool:
 
 def retry_delay(attempts: int) -> datetime.timedelta:
     """Exponential backoff: EMAIL_RETRY_BACKOFF seconds, doubled with each further attempt."""
-    return datetime.timedelta(seconds=webinar_settings.EMAIL_RETRY_BACKOFF * 2 ** max(0, attempts - 1))
+    return datetime.timedelta(
+        seconds=webinar_settings.EMAIL_RETRY_BACKOFF * 2 ** max(0, attempts - 1)
+    )
 
 
 def send_queued_email(email_id: int, now: datetime.datetime | None = None) -> str:
@@ -265,10 +267,9 @@ def receive_tracking(sender: Any, event: Any, esp_name: str = "", **kwargs: Any)
     emails = RegistrationEmail.objects.none()
     metadata = getattr(event, "metadata", None) or {}
     if metadata.get("email_id"):
-        try:
+        # Another app's message may carry an email_id of its own that is no number.
+        with contextlib.suppress(TypeError, ValueError):
             emails = RegistrationEmail.objects.filter(pk=int(metadata["email_id"]))
-        except (TypeError, ValueError):
-            pass
     elif getattr(event, "message_id", None) not in (None, ""):
         emails = RegistrationEmail.objects.filter(message_id=str(event.message_id))
     if state not in _FINAL:

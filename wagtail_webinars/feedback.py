@@ -185,7 +185,7 @@ class FeedbackResult:
 class FeedbackService:
     """Validates, scrubs, de-duplicates and saves feedback. Override points carry docstrings."""
 
-    token_salt = "wagtail_webinars.feedback.comment"
+    token_salt = "wagtail_webinars.feedback.comment"  # noqa: S105 - a signing salt, not a secret
 
     def get_feedback_model(self):
         """The model answers are saved in."""
@@ -229,7 +229,7 @@ class FeedbackService:
         comment = scrub_text(comment)
         fields = {
             "page": page,
-            "site": self.get_site(request, page),
+            "site_id": self.get_site_id(request, page),
             "path": path,
             "query_string": query_string,
             "page_published_at": getattr(page, "last_published_at", None),
@@ -246,14 +246,17 @@ class FeedbackService:
                 "duplicate",
                 helpful=helpful,
                 comment=comment,
-                comment_token=self.comment_token(existing, helpful) if existing and not comment else "",
+                comment_token=self.comment_token(existing, helpful)
+                if existing and not comment
+                else "",
             )
         feedback = self.save(fields)
-        if seconds:
-            cache.set(dedup_key, feedback.pk, seconds)
         token = ""
         if not comment and self.comment_allowed(helpful):
             token = self.comment_token(feedback.pk, helpful)
+            if seconds:
+                # So that a repeated answer can still take its comment.
+                cache.set(dedup_key, feedback.pk, seconds)
         return FeedbackResult(
             "saved", feedback=feedback, helpful=helpful, comment=comment, comment_token=token
         )
@@ -308,9 +311,7 @@ class FeedbackService:
         value = value.strip()
         if len(value) > COMMENT_MAX_LENGTH:
             errors.setdefault("comment", []).append(
-                gettext(
-                    "Write at most %(max)s characters. You have written %(length)s."
-                )
+                gettext("Write at most %(max)s characters. You have written %(length)s.")
                 % {
                     "max": formats.number_format(COMMENT_MAX_LENGTH, force_grouping=True),
                     "length": formats.number_format(len(value), force_grouping=True),
@@ -322,12 +323,16 @@ class FeedbackService:
             )
         return value
 
-    def get_site(self, request: HttpRequest, page):
+    def get_site_id(self, request: HttpRequest, page) -> int | None:
+        """The page's site (from Wagtail's cached site root paths: no query), else the
+        request's."""
         from wagtail.models import Site
 
         if page is not None:
-            return page.get_site()
-        return Site.find_for_request(request)
+            url_parts = page.get_url_parts(request)
+            return url_parts[0] if url_parts else None
+        site = Site.find_for_request(request)
+        return site.pk if site else None
 
     def dedup_key(self, request: HttpRequest, fields: dict[str, Any]) -> str:
         """A keyed hash of who (IP and browser) said what about which page; never stored."""
@@ -339,7 +344,9 @@ class FeedbackService:
             str(fields["helpful"]),
             fields["comment"],
         ]
-        digest = salted_hmac("wagtail_webinars.feedback.dedup", "\x1f".join(parts)).hexdigest()
+        digest = salted_hmac(
+            "wagtail_webinars.feedback.dedup", "\x1f".join(parts), algorithm="sha256"
+        ).hexdigest()
         return f"wagtail_webinars:feedback:dedup:{digest}"
 
     # -- comments added after the answer -------------------------------------------------------

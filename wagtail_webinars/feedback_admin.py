@@ -19,9 +19,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
+    ExpressionWrapper,
     F,
     FloatField,
-    ExpressionWrapper,
     Q,
     Value,
     When,

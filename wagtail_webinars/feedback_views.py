@@ -98,7 +98,9 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
             if not fragment:
                 if state == "comment":
                     url = _with_params(
-                        _next_url(request), ww_feedback="comment", ww_feedback_token=result.comment_token
+                        _next_url(request),
+                        ww_feedback="comment",
+                        ww_feedback_token=result.comment_token,
                     )
                 else:
                     url = _with_params(_next_url(request), ww_feedback="thanks")

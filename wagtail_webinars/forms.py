@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import conditional_escape
-from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext
 
 from .conf import webinar_settings
 from .data import is_valid_code, municipality_choices
@@ -53,7 +56,20 @@ def validate_multiline(value: str) -> None:
         )
 
 
-class SingleLineField(forms.CharField):
+class TextOnlyMixin:
+    """Refuse lists, numbers and objects where text is expected (a JSON body can send any)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(_("Enter text."), code="invalid")
+        return super().to_python(value)
+
+
+class EmailField(TextOnlyMixin, forms.EmailField):
+    pass
+
+
+class SingleLineField(TextOnlyMixin, forms.CharField):
     """A trimmed one-line text field with a length limit and no control characters."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -61,7 +77,7 @@ class SingleLineField(forms.CharField):
         self.validators.append(validate_single_line)
 
 
-class MultiLineField(forms.CharField):
+class MultiLineField(TextOnlyMixin, forms.CharField):
     widget = forms.Textarea(attrs={"rows": 4})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -180,8 +196,47 @@ class RegistrationFieldBuilder:
         return fields
 
 
+@cache
+def _municipality_options_html(language: str | None) -> str:
+    """Every <option> of the municipality list, built once per language."""
+    parts = []
+    for value, label in _municipality_field_choices():
+        if isinstance(label, list | tuple):
+            options = format_html_join("", '<option value="{}">{}</option>', label)
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, options))
+        else:
+            parts.append(format_html('<option value="{}">{}</option>', value, label))
+    return "".join(parts)
+
+
+class MunicipalitySelect(forms.Select):
+    """A <select> of the 290 municipalities and 21 regions that renders its options from HTML
+    built once per language.
+
+    Django's Select renders each option through a template, some 300 template renders per form,
+    which made this list the most expensive part of a session page (bench/render_bench.py). The
+    options are shipped data and never change while the site runs, so only the selection and the
+    attributes (id, aria-describedby, aria-invalid, required) are rendered per request.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        options = _municipality_options_html(get_language())
+        if value not in (None, ""):
+            marker = format_html('value="{}"', value)
+            options = options.replace(marker, f"{marker} selected", 1)
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))  # noqa: S308  built with format_html
+
+
+@cache
+def _municipality_field_choices() -> list:
+    # Lazy labels: built once, translated whenever they are rendered.
+    return [("", _("Choose municipality or region")), *municipality_choices()]
+
+
 def session_choice_label(session) -> str:
-    """"Det demokratiska samtalet, tisdag 13 mars 2027 kl. 10.00–11.30"."""
+    """ "Det demokratiska samtalet, tisdag 13 mars 2027 kl. 10.00–11.30"."""
     from .templatetags.wagtail_webinars_tags import webinar_timespan
 
     return f"{session.title}, {webinar_timespan(session.start, session.end)}"
@@ -209,7 +264,7 @@ class RegistrationForm(forms.Form):
         max_length=NAME_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    email = EmailField(
         label=_("E-mail"),
         max_length=EMAIL_MAX_LENGTH,
         help_text=_("We send the confirmation and the link to the broadcast here."),
@@ -223,6 +278,9 @@ class RegistrationForm(forms.Form):
     )
     municipality_code = forms.ChoiceField(
         label=_("Municipality or region"),
+        # A callable, so each form copies a reference rather than 311 choices.
+        choices=_municipality_field_choices,
+        widget=MunicipalitySelect,
         help_text=_('Choose "Other organisation" if you do not work for one.'),
     )
 
@@ -261,10 +319,6 @@ class RegistrationForm(forms.Form):
         self.page = page
         self.language = language
         self.questions = list(questions)
-        self.fields["municipality_code"].choices = [
-            ("", _("Choose municipality or region")),
-            *municipality_choices(),
-        ]
         self.fields["consent"].label = self.consent_text
         max_participants = webinar_settings.REGISTRATION_MAX_PARTICIPANTS
         self.fields["participants"] = ParticipantsField(
@@ -272,7 +326,8 @@ class RegistrationForm(forms.Form):
             required=False,
             max_participants=max_participants,
             help_text=ngettext(
-                "One name per line, at most %(max)d.", "One name per line, at most %(max)d.",
+                "One name per line, at most %(max)d.",
+                "One name per line, at most %(max)d.",
                 max_participants,
             )
             % {"max": max_participants},

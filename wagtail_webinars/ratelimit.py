@@ -30,6 +30,4 @@ def rate_limit_exceeded(request: HttpRequest, group: str, setting: str) -> bool:
     rate = getattr(webinar_settings, setting)
     if not rate:
         return False
-    return is_ratelimited(
-        request, group=GROUP_PREFIX + group, key="ip", rate=rate, increment=True
-    )
+    return is_ratelimited(request, group=GROUP_PREFIX + group, key="ip", rate=rate, increment=True)

@@ -8,6 +8,24 @@ from wagtail import blocks
 from .pagemodel import series_page_model_name, session_page_model_name
 
 
+class WebinarPageChooserBlock(blocks.PageChooserBlock):
+    """Chooses a session or series page: ours, or the site's own that replaces it (swapper).
+
+    Leaves the page types out of its deconstruction, so the migrations of a StreamField that holds
+    it are the same whether or not a site swaps our page types; otherwise ``makemigrations`` on
+    such a site would write a migration into this package.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("page_type", [session_page_model_name(), series_page_model_name()])
+        super().__init__(**kwargs)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        kwargs.pop("page_type", None)
+        return name, args, kwargs
+
+
 class RegistrationFormBlock(blocks.StructBlock):
     """A StreamField block that renders the registration form of the session or series an editor
     picks, so a host site can put "Anmäl dig" on a news item or a landing page.
@@ -17,9 +35,8 @@ class RegistrationFormBlock(blocks.StructBlock):
     ``("registration_form", RegistrationFormBlock())``.
     """
 
-    page = blocks.PageChooserBlock(
+    page = WebinarPageChooserBlock(
         label=_("Webinar or series"),
-        page_type=[session_page_model_name(), series_page_model_name()],
         help_text=_("The session or series that visitors register for."),
     )
 

@@ -34,7 +34,7 @@ RESULT_MAX_AGE = 60 * 60 * 24
 
 
 def visitor_language() -> str:
-    """"en" for English visitors, otherwise "sv": the languages registrations are handled in."""
+    """ "en" for English visitors, otherwise "sv": the languages registrations are handled in."""
     return "en" if (get_language() or "").lower().startswith("en") else "sv"
 
 
@@ -106,12 +106,15 @@ def registration_context(page, form: RegistrationForm | None = None) -> dict[str
         elif not open_options:
             context["message"] = gettext("Registration is closed for every date of this series.")
         context["action"] = reverse("wagtail_webinars:series_register", args=[page.pk])
+        context["hidden"] = not page.registration_enabled
     else:
         state = services.registration_state(page)
         context["state"] = state
         context["open"] = state.is_open
         context["message"] = state.message
         context["action"] = reverse("wagtail_webinars:session_register", args=[page.pk])
+        # A webinar the editor does not take registrations for gets no "Anmäl dig" at all.
+        context["hidden"] = state.reason_code == "disabled"
         options = None
     # A form sent back with errors is shown even if registration closed meanwhile, so that
     # nothing the visitor typed is lost; the summary at its top says why it was refused.
@@ -147,7 +150,10 @@ def _handle_post(request: HttpRequest, page) -> HttpResponse:
     if rate_limit_exceeded(request, "registration", "REGISTRATION_RATE_LIMIT"):
         form.is_valid()  # so that what the visitor typed is shown again
         form.add_error(
-            None, gettext("Too many registrations have been sent from your network. Please try again later.")
+            None,
+            gettext(
+                "Too many registrations have been sent from your network. Please try again later."
+            ),
         )
         return _render_form_page(request, page, form, status=429)
     if not form.is_valid():
@@ -199,7 +205,7 @@ def series_register(request: HttpRequest, page_id: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def registration_result(request: HttpRequest, signed: str) -> HttpResponse:
-    """"You are registered" or "you are on the waiting list", per session."""
+    """ "You are registered" or "you are on the waiting list", per session."""
     try:
         payload = signing.loads(signed, salt=RESULT_SALT, max_age=RESULT_MAX_AGE)
     except signing.BadSignature as error:

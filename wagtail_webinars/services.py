@@ -18,7 +18,7 @@ import datetime
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ContextManager
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 #: A lock is a callable that takes the session and returns a context manager; it is entered
 #: inside the transaction and must hold until the transaction ends.
-Lock = Callable[[Any], ContextManager[Any]]
+Lock = Callable[[Any], contextlib.AbstractContextManager[Any]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,7 +183,9 @@ def registration_state(
     if not session.registration_enabled:
         return closed("disabled", gettext("This webinar does not take registrations."))
     if session.status == "cancelled":
-        return closed("cancelled", gettext("Registration is closed because the webinar is cancelled."))
+        return closed(
+            "cancelled", gettext("Registration is closed because the webinar is cancelled.")
+        )
     if now >= session.end:
         return closed("ended", gettext("Registration is closed because the webinar is over."))
     if now >= session.start:
@@ -208,9 +210,9 @@ def registration_state(
         places_taken = Registration.objects.filter(session_id=session.pk).places_taken()
     places_left = max(0, capacity - places_taken)
     if places_left > 0:
-        message = ngettext(
-            "%(count)d place left.", "%(count)d places left.", places_left
-        ) % {"count": places_left}
+        message = ngettext("%(count)d place left.", "%(count)d places left.", places_left) % {
+            "count": places_left
+        }
         return RegistrationState(True, None, message, places_left, False, capacity)
     if session.registration_waitlist:
         return RegistrationState(
@@ -221,9 +223,7 @@ def registration_state(
             True,
             capacity,
         )
-    return RegistrationState(
-        False, "full", gettext("All places are taken."), 0, False, capacity
-    )
+    return RegistrationState(False, "full", gettext("All places are taken."), 0, False, capacity)
 
 
 def _format_datetime(value: datetime.datetime) -> str:
@@ -231,10 +231,7 @@ def _format_datetime(value: datetime.datetime) -> str:
 
     from .templatetags.wagtail_webinars_tags import webinar_date_format, webinar_time_format
 
-    return "{} {}".format(
-        formats.date_format(value, webinar_date_format()),
-        formats.time_format(value, webinar_time_format()),
-    )
+    return f"{formats.date_format(value, webinar_date_format())} {formats.time_format(value, webinar_time_format())}"
 
 
 def get_registration_by_token(token: str) -> Registration | None:
@@ -242,9 +239,7 @@ def get_registration_by_token(token: str) -> Registration | None:
     if not token or len(token) > 128:
         return None
     return (
-        Registration.objects.select_related("session")
-        .filter(token_hash=hash_token(token))
-        .first()
+        Registration.objects.select_related("session").filter(token_hash=hash_token(token)).first()
     )
 
 
@@ -285,7 +280,9 @@ def _validate(data: RegistrationRequest) -> None:
     except ValidationError:
         errors["email"] = gettext("Enter a valid e-mail address.")
     if data.municipality_code and not is_valid_code(data.municipality_code):
-        errors["municipality_code"] = gettext("Choose a municipality, region or other organisation.")
+        errors["municipality_code"] = gettext(
+            "Choose a municipality, region or other organisation."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -315,27 +312,26 @@ def register(
         places = 1 + len(participants)
         duplicate: Registration | None = None
         try:
-            with transaction.atomic():
-                with lock(session):
-                    counts = _count(session, email_key)
-                    state = registration_state(session, now, places_taken=counts["taken"])
-                    if not state.is_open and state.reason_code != "full":
-                        raise RegistrationClosed(state.message)
-                    if counts["same_email"]:
-                        duplicate = (
-                            Registration.objects.active()
-                            .filter(session_id=session.pk, email_key=email_key)
-                            .first()
-                        )
-                    else:
-                        registration = _insert(
-                            session, data, participants, places, language, counts
-                        )
+            with transaction.atomic(), lock(session):
+                counts = _count(session, email_key)
+                state = registration_state(session, now, places_taken=counts["taken"])
+                if not state.is_open and state.reason_code != "full":
+                    raise RegistrationClosed(state.message)
+                if counts["same_email"]:
+                    duplicate = (
+                        Registration.objects.active()
+                        .filter(session_id=session.pk, email_key=email_key)
+                        .first()
+                    )
+                else:
+                    registration = _insert(session, data, participants, places, language, counts)
         except IntegrityError:
             # Only without the lock can two inserts race to the unique constraint.
-            duplicate = Registration.objects.active().filter(
-                session_id=session.pk, email_key=email_key
-            ).first()
+            duplicate = (
+                Registration.objects.active()
+                .filter(session_id=session.pk, email_key=email_key)
+                .first()
+            )
             if duplicate is None:
                 raise
         if duplicate is not None:
@@ -406,7 +402,9 @@ def _insert(
         consent_text=str(data.consent_text or ""),
         language=language,
     )
-    kind = EmailKind.CONFIRMATION if status == RegistrationStatus.CONFIRMED else EmailKind.WAITLISTED
+    kind = (
+        EmailKind.CONFIRMATION if status == RegistrationStatus.CONFIRMED else EmailKind.WAITLISTED
+    )
     queue_email(registration, kind)
     return registration
 
@@ -479,16 +477,15 @@ def cancel(registration: Registration, *, lock: Lock | None = None) -> Registrat
     e-mails a cancellation, and promotes the first on the waiting list."""
     lock = lock or session_row_lock
     session = session_page_model().objects.get(pk=registration.session_id)
-    with transaction.atomic():
-        with lock(session):
-            registration = Registration.objects.get(pk=registration.pk)
-            if registration.status == RegistrationStatus.CANCELLED:
-                return registration
-            registration.status = RegistrationStatus.CANCELLED
-            registration.cancelled_at = timezone.now()
-            registration.save(update_fields=["status", "cancelled_at"])
-            queue_email(registration, EmailKind.CANCELLED)
-            promote_waitlisted(session)
+    with transaction.atomic(), lock(session):
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status == RegistrationStatus.CANCELLED:
+            return registration
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        queue_email(registration, EmailKind.CANCELLED)
+        promote_waitlisted(session)
     return registration
 
 

@@ -1,8 +1,8 @@
 """Registers this app's snippets and admin pieces with Wagtail. Registration only: no side effects."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
-from django.utils.translation import gettext_lazy as _
 
 from .models import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
 

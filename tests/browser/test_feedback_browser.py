@@ -1,10 +1,11 @@
 """The feedback widget in a real Chromium: by keyboard with JavaScript, by mouse without it, and
 accessible (axe-core, WCAG 2.1 A/AA) in every state."""
 
+import copy
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import WebinarSessionPageFactory
 from wagtail_webinars.models import Feedback
@@ -16,10 +17,12 @@ LIVE = "[data-ww-feedback-live]"
 
 
 @pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def clear_cache(settings):
+    # A cache of our own per test: rate-limit counters and de-duplication keys start empty, and
+    # a shared Redis is never flushed under other tests' feet.
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"ww-feedback-test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 @pytest.fixture

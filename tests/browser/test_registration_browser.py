@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 def someone(n):
-    return RegistrationRequest(name=f"Deltagare {n}", email=f"d{n}@kommun.example", consent_text="ja")
+    return RegistrationRequest(
+        name=f"Deltagare {n}", email=f"d{n}@kommun.example", consent_text="ja"
+    )
 
 
 def register_url(live_server, session):

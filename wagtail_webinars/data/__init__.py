@@ -62,7 +62,7 @@ def is_valid_code(code: str) -> bool:
 
 
 def municipality_label(code: str) -> str:
-    """"Stockholm", "Region Skåne", "Annan organisation" – or the code itself if unknown."""
+    """ "Stockholm", "Region Skåne", "Annan organisation" – or the code itself if unknown."""
     if code == OTHER_ORGANISATION:
         return gettext("Other organisation")
     return _names().get(code, code)
@@ -79,7 +79,16 @@ def swedish_sort_key(name: str) -> str:
 def municipality_choices() -> list[tuple[str, object]]:
     """Choices for a form: municipalities, then regions, then "Annan organisation", grouped."""
     return [
-        (_("Municipalities"), [(m.code, m.name) for m in sorted(municipalities(), key=lambda m: swedish_sort_key(m.name))]),
-        (_("Regions"), [(r.code, r.name) for r in sorted(regions(), key=lambda r: swedish_sort_key(r.name))]),
+        (
+            _("Municipalities"),
+            [
+                (m.code, m.name)
+                for m in sorted(municipalities(), key=lambda m: swedish_sort_key(m.name))
+            ],
+        ),
+        (
+            _("Regions"),
+            [(r.code, r.name) for r in sorted(regions(), key=lambda r: swedish_sort_key(r.name))],
+        ),
         (OTHER_ORGANISATION, _("Other organisation")),
     ]

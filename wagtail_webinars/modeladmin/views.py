@@ -58,7 +58,8 @@ def resend_view(model_admin: Any):
         if request.method == "POST":
             services.resend_confirmation(registration)
             messages.success(
-                request, _("The e-mail to %(email)s is queued again.") % {"email": registration.email}
+                request,
+                _("The e-mail to %(email)s is queued again.") % {"email": registration.email},
             )
             return redirect(model_admin.url_helper.index_url)
         return TemplateResponse(
@@ -79,7 +80,9 @@ def municipality_rows(session_id: int | None = None) -> list[dict[str, Any]]:
     rows = [
         {
             "code": row["municipality_code"],
-            "name": municipality_label(row["municipality_code"]) if row["municipality_code"] else "–",
+            "name": municipality_label(row["municipality_code"])
+            if row["municipality_code"]
+            else "–",
             "registrations": row["registrations"],
             "places": row["places"] or 0,
         }
@@ -104,15 +107,21 @@ def municipality_counts_view(model_admin: Any):
         rows = municipality_rows(session_id)
         if request.GET.get("export") == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="registrations-per-municipality.csv"'
+            response["Content-Disposition"] = (
+                'attachment; filename="registrations-per-municipality.csv"'
+            )
             writer = csv.writer(response)
-            writer.writerow([_("Code"), _("Municipality or region"), _("Registrations"), _("Participants")])
+            writer.writerow(
+                [_("Code"), _("Municipality or region"), _("Registrations"), _("Participants")]
+            )
             for row in rows:
                 writer.writerow([row["code"], row["name"], row["registrations"], row["places"]])
             return response
-        sessions = session_page_model().objects.filter(
-            pk__in=Registration.objects.values("session_id")
-        ).order_by("-start")
+        sessions = (
+            session_page_model()
+            .objects.filter(pk__in=Registration.objects.values("session_id"))
+            .order_by("-start")
+        )
         return TemplateResponse(
             request,
             "wagtail_webinars/modeladmin/municipality_counts.html",

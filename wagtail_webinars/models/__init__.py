@@ -1,5 +1,6 @@
 """Models of wagtail_webinars, split by sub-domain and re-exported here explicitly."""
 
+from .feedback import AbstractFeedback, Feedback, FeedbackPageSetting
 from .pages import (
     ComputedStatus,
     JoinLinkVisibility,
@@ -26,7 +27,6 @@ from .registrations import (
     RegistrationSettingsMixin,
     RegistrationStatus,
 )
-from .feedback import AbstractFeedback, Feedback, FeedbackPageSetting
 from .snippets import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
 
 __all__ = [

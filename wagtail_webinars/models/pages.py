@@ -33,7 +33,12 @@ from wagtail.search import index
 
 from .. import blocks as webinar_blocks
 from ..conf import webinar_settings
-from ..pagemodel import page_model_name, session_page_model, swappable_setting
+from ..pagemodel import (
+    page_model_name,
+    series_page_model,
+    session_page_model,
+    swappable_setting,
+)
 from ..serializers import (
     ContactPersonSerializer,
     PageContactsField,
@@ -394,11 +399,11 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
 
     @cached_property
     def series(self):
-        parent = self.get_parent()
-        if parent is None:
+        """The series this session belongs to (its parent page), or None."""
+        if self.depth is None or self.depth <= 1:
             return None
-        parent = parent.specific
-        return parent if isinstance(parent, WebinarSeriesPageMixin) else None
+        # One query for the parent as a series, instead of get_parent() and then .specific.
+        return series_page_model().objects.filter(path=self.path[: -self.steplen]).first()
 
     def get_series_id(self) -> int | None:
         series = self.series

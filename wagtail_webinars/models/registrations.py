@@ -55,7 +55,9 @@ class RegistrationSettingsMixin(models.Model):
         _("number of places"),
         null=True,
         blank=True,
-        help_text=_("Leave empty for no limit. Further participants in a registration take places too."),
+        help_text=_(
+            "Leave empty for no limit. Further participants in a registration take places too."
+        ),
     )
     registration_waitlist = models.BooleanField(
         _("waiting list"),
@@ -262,18 +264,18 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email_key = self.email.strip().lower()
+        self.places = 1 + len(self.participants or [])
+        self.token_hash = hash_token(self.token)
+        super().save(*args, **kwargs)
+
     @property
     def token(self) -> str:
         """The secret of the personal cancel link (never stored; see the class docstring)."""
         return salted_hmac(
             "wagtail_webinars.registration-cancel", self.token_key, algorithm="sha256"
         ).hexdigest()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.email_key = self.email.strip().lower()
-        self.places = 1 + len(self.participants or [])
-        self.token_hash = hash_token(self.token)
-        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:
@@ -331,7 +333,10 @@ class RegistrationEmail(models.Model):
     """
 
     registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="emails", verbose_name=_("registration")
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="emails",
+        verbose_name=_("registration"),
     )
     kind = models.CharField(_("e-mail"), max_length=16, choices=EmailKind.choices)
     state = models.CharField(

@@ -181,7 +181,8 @@ class NoticeQuerySet(models.QuerySet):
         condition = models.Q(series__isnull=True)
         if series_id is not None:
             condition |= models.Q(series__id=series_id)
-        return self.filter(condition).distinct()
+        # No .distinct(): with the series condition, a notice matches at most one joined row.
+        return self.filter(condition)
 
 
 def series_pages_only() -> models.Q:

@@ -8,7 +8,7 @@ import zoneinfo
 
 from django import template
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
@@ -211,3 +211,19 @@ def webinar_feedback(context, page=None) -> str:
             token=token,
         ),
     )
+
+
+_UNTITLED_IFRAME = re.compile(r"<iframe\b(?![^>]*\stitle=)", re.IGNORECASE)
+
+
+@register.filter
+def webinar_titled_iframes(html: str, title: str) -> str:
+    """Give each ``<iframe>`` in embed HTML a title, so screen readers can name the frame.
+
+    oEmbed providers often send frames without one (WCAG 4.1.2); a title they did send is kept.
+    """
+    html = str(html)
+    if not title:
+        return mark_safe(html)  # noqa: S308  provider HTML, rendered as Wagtail renders embeds
+    attribute = format_html(' title="{}"', title)
+    return mark_safe(_UNTITLED_IFRAME.sub(lambda match: match.group(0) + attribute, html))  # noqa: S308

@@ -6,6 +6,7 @@ from wagtail_webinars.models import (
     WebinarSeriesPageMixin,
     WebinarSessionPageMixin,
 )
+from wagtail_webinars.models.pages import WebinarPageManager
 
 
 class SeriesPage(WebinarSeriesPageMixin, BasePage):
@@ -13,6 +14,7 @@ class SeriesPage(WebinarSeriesPageMixin, BasePage):
     content_panels = WebinarSeriesPageMixin.content_panels
     search_fields = BasePage.search_fields + WebinarSeriesPageMixin.search_fields
     api_fields = WebinarSeriesPageMixin.api_fields
+    objects = WebinarPageManager()
 
 
 class SessionPage(WebinarSessionPageMixin, BasePage):
@@ -20,6 +22,7 @@ class SessionPage(WebinarSessionPageMixin, BasePage):
     content_panels = WebinarSessionPageMixin.content_panels
     search_fields = BasePage.search_fields + WebinarSessionPageMixin.search_fields
     api_fields = WebinarSessionPageMixin.api_fields
+    objects = WebinarPageManager()
 
 
 class ListingPage(WebinarListingPageMixin, BasePage):
@@ -27,3 +30,4 @@ class ListingPage(WebinarListingPageMixin, BasePage):
     content_panels = WebinarListingPageMixin.content_panels
     search_fields = BasePage.search_fields + WebinarListingPageMixin.search_fields
     api_fields = WebinarListingPageMixin.api_fields
+    objects = WebinarPageManager()

@@ -11,7 +11,9 @@ from wagtail_webinars.emails import send_pending
 
 
 class Command(BaseCommand):
-    help = "Send pending registration e-mails of wagtail_webinars (new ones and retries that are due)."
+    help = (
+        "Send pending registration e-mails of wagtail_webinars (new ones and retries that are due)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=None, help="Send at most this many.")
@@ -19,5 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, limit=None, **options):
         counts = send_pending(limit=limit)
         if options["verbosity"]:
-            summary = ", ".join(f"{state}: {n}" for state, n in sorted(counts.items())) or "nothing due"
+            summary = (
+                ", ".join(f"{state}: {n}" for state, n in sorted(counts.items())) or "nothing due"
+            )
             self.stdout.write(summary)

@@ -21,7 +21,11 @@ def queue_reminders(now: datetime.datetime | None = None) -> int:
         Registration.objects.confirmed()
         .filter(session__start__gt=now, session__start__lte=horizon)
         .exclude(session__status="cancelled")
-        .exclude(pk__in=RegistrationEmail.objects.filter(kind=EmailKind.REMINDER).values("registration_id"))
+        .exclude(
+            pk__in=RegistrationEmail.objects.filter(kind=EmailKind.REMINDER).values(
+                "registration_id"
+            )
+        )
     )
     queued = 0
     for registration in due.iterator():
