@@ -23,47 +23,35 @@ that every 201 is a row in the database and that no request failed.
 from __future__ import annotations
 
 import argparse
-import collections
-import http.client
+import functools
 import itertools
-import json
 import os
-import signal
-import socket
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.feedback_settings"
-HOST = "127.0.0.1"  # loopback only
+
+from bench.loadtest import (  # noqa: E402  (after the settings module is chosen)
+    drop_database,
+    failed_requests,
+    free_port,
+    post,
+    recreate_database,
+    run_phase,
+    start_gunicorn,
+    stop_gunicorn,
+)
+
 COMMENT = (
     "Jag saknade tiden för sändningen nr {n}. Ring mig på 070-123 45 67 eller anna{n}@example.se"
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def recreate_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(host=HOST, user="postgres", dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(host=HOST, user="postgres", dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def answer(page_id: int, n: int) -> dict:
+    """A "Nej" with a comment that differs each time, so none is de-duplicated away."""
+    return {"page": page_id, "helpful": False, "comment": COMMENT.format(n=n)}
 
 
 def prepare() -> int:
@@ -91,88 +79,6 @@ def prepare() -> int:
     return home.pk
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.feedback_settings", PYTHONPATH=str(REPO))
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "bench.feedback_wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--backlog",
-            "256",
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return process
-        except OSError:
-            if process.poll() is not None:
-                sys.exit("gunicorn exited before it served")
-            time.sleep(0.1)
-    process.terminate()
-    sys.exit("gunicorn did not start within 30 s")
-
-
-def post(port: int, path: str, body: dict) -> int:
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        conn.request(
-            "POST",
-            path,
-            body=json.dumps(body),
-            headers={
-                "Content-Type": "application/json",
-                "Origin": f"http://{HOST}:{port}",
-                "Accept-Language": "sv",
-            },
-        )
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
-
-
-def run_phase(port, path, page_id, clients, seconds, max_requests, numbers):
-    """``clients`` threads post as fast as answers come, until time or count runs out.
-    Returns (answers per second, status counts)."""
-    statuses: collections.Counter = collections.Counter()
-    budget = itertools.count()
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def client() -> None:
-        while time.monotonic() < deadline and next(budget) < max_requests:
-            n = next(numbers)
-            body = {"page": page_id, "helpful": False, "comment": COMMENT.format(n=n)}
-            try:
-                status = post(port, path, body)
-            except OSError as error:
-                status = type(error).__name__
-            with lock:
-                statuses[status] += 1
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    return statuses[201] / elapsed, statuses
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
@@ -187,7 +93,9 @@ def main() -> None:
     try:
         page_id = prepare()
         port = free_port()
-        gunicorn = start_gunicorn(port, args.workers)
+        gunicorn = start_gunicorn(
+            port, args.workers, "bench.feedback_settings", "bench.feedback_wsgi:application"
+        )
         endpoint = "/webinars/api/feedback/"
         numbers = itertools.count()
         # Warm-up: every worker imports, connects and fills its caches before timing.
@@ -199,10 +107,16 @@ def main() -> None:
         )
         assert first_status == 201, f"the endpoint answered {first_status}"
 
-        phase = (page_id, args.clients, args.seconds, args.max_requests, numbers)
-        base1, base1_statuses = run_phase(port, "/bench/baseline/", *phase)
-        real, real_statuses = run_phase(port, endpoint, *phase)
-        base2, base2_statuses = run_phase(port, "/bench/baseline/", *phase)
+        body = functools.partial(answer, page_id)
+        phase = dict(
+            clients=args.clients,
+            seconds=args.seconds,
+            max_requests=args.max_requests,
+            numbers=numbers,
+        )
+        base1, base1_statuses = run_phase(port, "/bench/baseline/", body, **phase)
+        real, real_statuses = run_phase(port, endpoint, body, **phase)
+        base2, base2_statuses = run_phase(port, "/bench/baseline/", body, **phase)
         baseline = (base1 + base2) / 2
 
         import django
@@ -235,12 +149,7 @@ def main() -> None:
             problems.append(f"rows {rows} != 201 answers + 1 warm-up ({real_statuses[201] + 1})")
         if unscrubbed:
             problems.append(f"{unscrubbed} comments kept a phone number")
-        failed = {
-            k: v
-            for s in (base1_statuses, real_statuses, base2_statuses)
-            for k, v in s.items()
-            if k != 201
-        }
+        failed = failed_requests(base1_statuses, real_statuses, base2_statuses)
         if failed:
             problems.append(f"failed requests: {failed}")
         if problems:
@@ -248,9 +157,7 @@ def main() -> None:
             sys.exit(1)
         print("OK: every 201 is a stored, scrubbed answer")
     finally:
-        if gunicorn is not None:
-            gunicorn.send_signal(signal.SIGTERM)
-            gunicorn.wait(30)
+        stop_gunicorn(gunicorn)
         drop_database(db_name)
 
 

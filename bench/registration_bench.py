@@ -22,44 +22,36 @@ the database, and that no request failed.
 from __future__ import annotations
 
 import argparse
-import collections
-import http.client
 import itertools
-import json
 import os
-import signal
-import socket
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.registration_settings"
-HOST = "127.0.0.1"  # loopback only
+
+from bench.loadtest import (  # noqa: E402  (after the settings module is chosen)
+    drop_database,
+    failed_requests,
+    free_port,
+    post,
+    recreate_database,
+    run_phase,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def recreate_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(host=HOST, user="postgres", dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(host=HOST, user="postgres", dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def registrant(n: int) -> dict:
+    """A registration that the form accepts, with a fresh e-mail address."""
+    return {
+        "name": f"Deltagare {n}",
+        "email": f"deltagare{n}@kommun.example",
+        "organisation": "Kiruna kommun",
+        "municipality_code": "2584",
+        "consent": True,
+    }
 
 
 def prepare(capacity: int) -> int:
@@ -99,96 +91,6 @@ def prepare(capacity: int) -> int:
     return session.pk
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    env = dict(
-        os.environ, DJANGO_SETTINGS_MODULE="bench.registration_settings", PYTHONPATH=str(REPO)
-    )
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "bench.registration_wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--backlog",
-            "256",
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return process
-        except OSError:
-            if process.poll() is not None:
-                sys.exit("gunicorn exited before it served")
-            time.sleep(0.1)
-    process.terminate()
-    sys.exit("gunicorn did not start within 30 s")
-
-
-def post(port: int, path: str, body: dict) -> int:
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        conn.request(
-            "POST",
-            path,
-            body=json.dumps(body),
-            headers={
-                "Content-Type": "application/json",
-                "Origin": f"http://{HOST}:{port}",
-                "Accept-Language": "sv",
-            },
-        )
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
-
-
-def run_phase(port: int, path: str, clients: int, seconds: float, max_requests: int, numbers):
-    """``clients`` threads post as fast as answers come, until time or count runs out.
-    Returns (requests per second, status counts)."""
-    statuses: collections.Counter = collections.Counter()
-    budget = itertools.count()
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def client() -> None:
-        while time.monotonic() < deadline and next(budget) < max_requests:
-            n = next(numbers)
-            body = {
-                "name": f"Deltagare {n}",
-                "email": f"deltagare{n}@kommun.example",
-                "organisation": "Kiruna kommun",
-                "municipality_code": "2584",
-                "consent": True,
-            }
-            try:
-                status = post(port, path, body)
-            except OSError as error:
-                status = type(error).__name__
-            with lock:
-                statuses[status] += 1
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    return statuses[201] / elapsed, statuses
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -204,7 +106,9 @@ def main() -> None:
     try:
         page_id = prepare(args.capacity)
         port = free_port()
-        gunicorn = start_gunicorn(port, args.workers)
+        gunicorn = start_gunicorn(
+            port, args.workers, "bench.registration_settings", "bench.registration_wsgi:application"
+        )
         endpoint = f"/webinars/api/sessions/{page_id}/registrations/"
         numbers = itertools.count()
         # Warm-up: every worker imports, connects and fills its caches before timing.
@@ -223,10 +127,15 @@ def main() -> None:
         )
         assert first_status == 201, f"the endpoint answered {first_status}"
 
-        phase = (args.clients, args.seconds, args.max_requests, numbers)
-        base1, base1_statuses = run_phase(port, "/bench/baseline/", *phase)
-        real, real_statuses = run_phase(port, endpoint, *phase)
-        base2, base2_statuses = run_phase(port, "/bench/baseline/", *phase)
+        phase = dict(
+            clients=args.clients,
+            seconds=args.seconds,
+            max_requests=args.max_requests,
+            numbers=numbers,
+        )
+        base1, base1_statuses = run_phase(port, "/bench/baseline/", registrant, **phase)
+        real, real_statuses = run_phase(port, endpoint, registrant, **phase)
+        base2, base2_statuses = run_phase(port, "/bench/baseline/", registrant, **phase)
         baseline = (base1 + base2) / 2
 
         import django
@@ -260,12 +169,7 @@ def main() -> None:
             problems.append(f"confirmed places {confirmed_places} != {expected_confirmed}")
         if rows != real_statuses[201] + 1:
             problems.append("rows in the database differ from 201 answers")
-        failed = {
-            k: v
-            for s in (base1_statuses, real_statuses, base2_statuses)
-            for k, v in s.items()
-            if k != 201
-        }
+        failed = failed_requests(base1_statuses, real_statuses, base2_statuses)
         if failed:
             problems.append(f"failed requests: {failed}")
         if problems:
@@ -273,9 +177,7 @@ def main() -> None:
             sys.exit(1)
         print("OK: no overbooking, every 201 is a stored registration")
     finally:
-        if gunicorn is not None:
-            gunicorn.send_signal(signal.SIGTERM)
-            gunicorn.wait(30)
+        stop_gunicorn(gunicorn)
         drop_database(db_name)
 
 
