@@ -186,6 +186,19 @@ def test_the_report_exports_csv_with_comments(admin_client, home):
     assert "Saknade telefontider" in content
 
 
+def test_the_report_csv_turns_a_formula_into_text(admin_client, home):
+    # Comments start with their date in the export; a page title is the cell that can start
+    # with "=".
+    home.title = "=1+1"
+    home.save()
+    answers(home, no=1)
+
+    response = admin_client.get(REPORT_URL, {"export": "csv"})
+
+    content = b"".join(response.streaming_content).decode()
+    assert "'=1+1" in content
+
+
 def test_the_report_exports_xlsx(admin_client, home):
     answers(home, yes=3, no=1)
 

@@ -94,6 +94,21 @@ def test_csv_export_has_every_registration_with_municipality(admin_client, sessi
     assert "Bo Berg" in content
 
 
+def test_csv_export_turns_a_visitors_formula_into_text(admin_client, session):
+    register(
+        session,
+        RegistrationRequest(
+            name='=HYPERLINK("https://evil.example")',
+            email="f@kommun.example",
+            municipality_code="0180",
+        ),
+    )
+    response = admin_client.get(reverse(INDEX) + "?export=csv")
+    content = b"".join(response.streaming_content).decode()
+    assert "'=HYPERLINK" in content
+    assert ',"=HYPERLINK' not in content and ",=HYPERLINK" not in content
+
+
 def test_counts_per_municipality_add_up_places(admin_client, session):
     sign_up(session, 1, code="2584", participants=["A", "B"])
     sign_up(session, 2, code="2584")

@@ -14,6 +14,7 @@ by site, section and period.
 from __future__ import annotations
 
 import django_filters
+import swapper
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -40,9 +41,10 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import Page, Site
+from wagtail.models import Site
 from wagtail.permissions import ModelPermissionPolicy
 
+from .exports import SafeCSVExportMixin
 from .feedback import feedback_disabled_page_ids, set_feedback_enabled
 from .models import Feedback
 
@@ -74,7 +76,7 @@ def page_summary(page) -> dict:
 @require_http_methods(["GET", "POST"])
 def feedback_panel(request: HttpRequest, page_id: int) -> HttpResponse:
     """The edit view's feedback panel for one page; POST sets the page's feedback switch."""
-    page = get_object_or_404(Page, pk=page_id)
+    page = get_object_or_404(swapper.load_model("wagtailcore", "Page"), pk=page_id)
     if not page.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
     if request.method == "POST":
@@ -101,7 +103,8 @@ def feedback_panel(request: HttpRequest, page_id: int) -> HttpResponse:
 
 def section_choices(request):
     """Sections: the root page of each site and the pages directly under it."""
-    return Page.objects.filter(depth__in=[2, 3]).order_by("path")
+    page_model = swapper.load_model("wagtailcore", "Page")
+    return page_model.objects.filter(depth__in=[2, 3]).order_by("path")
 
 
 class FeedbackReportFilterSet(WagtailFilterSet):
@@ -137,7 +140,7 @@ def _row_url(row: dict) -> str:
     return row["target_path"] or ""
 
 
-class FeedbackReportView(ReportView):
+class FeedbackReportView(SafeCSVExportMixin, ReportView):
     """Pages by share of "yes" (least helpful first) or by number of answers, with comments."""
 
     page_title = _("Page feedback")

@@ -11,7 +11,9 @@ from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import IndexView
 
+from ..exports import SafeCSVExportMixin
 from ..models.registrations import Registration, RegistrationEmail
 from . import views
 
@@ -60,6 +62,10 @@ class RegistrationButtonHelper(ButtonHelper):
         return buttons
 
 
+class RegistrationIndexView(SafeCSVExportMixin, IndexView):
+    """The registrations list; its CSV export cannot carry spreadsheet formulas."""
+
+
 class RegistrationAdmin(ModelAdmin):
     """Registrations in Wagtail's admin ("Anmälningar")."""
 
@@ -72,6 +78,7 @@ class RegistrationAdmin(ModelAdmin):
     permission_helper_class = RegistrationPermissionHelper
     button_helper_class = RegistrationButtonHelper
     index_template_name = "wagtail_webinars/modeladmin/registration_index.html"
+    index_view_class = RegistrationIndexView
     list_display = (
         "name",
         "email",

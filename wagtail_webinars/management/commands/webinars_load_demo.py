@@ -19,14 +19,15 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import swapper
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.fields import StreamField
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from wagtail_webinars.conf import webinar_settings
 from wagtail_webinars.models import (
@@ -38,6 +39,9 @@ from wagtail_webinars.models import (
     TechnicalHelpFAQ,
     WebinarListingPage,
 )
+
+if TYPE_CHECKING:
+    from wagtail.models import Page
 from wagtail_webinars.pagemodel import series_page_model, session_page_model
 
 SERIES_SLUG = "det-demokratiska-samtalet"
@@ -301,7 +305,7 @@ class DemoLoader:
     # -- pages --------------------------------------------------------------------------------
 
     def page(self, parent: Page, model, slug: str, values: dict[str, Any], speakers=(), contacts=()):
-        existing = Page.objects.child_of(parent).filter(slug=slug).first()
+        existing = swapper.load_model("wagtailcore", "Page").objects.child_of(parent).filter(slug=slug).first()
         if existing is not None and not isinstance(existing.specific, model):
             raise CommandError(
                 _(
