@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import django
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = "demo-only-not-secret"  # noqa: S105  a local demo, never deployed
@@ -94,8 +96,18 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 WAGTAIL_USER_TIME_ZONES = ["Europe/Stockholm"]
 
 # Every e-mail the demo sends lands as a file you can open in example_project/sent_mail/.
-EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-EMAIL_FILE_PATH = BASE_DIR / "sent_mail"
+# Django 6.1 configures e-mail with MAILERS and deprecates EMAIL_BACKEND; older Django has only
+# EMAIL_BACKEND.
+if django.VERSION >= (6, 1):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": BASE_DIR / "sent_mail"},
+        }
+    }
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = BASE_DIR / "sent_mail"
 DEFAULT_FROM_EMAIL = "Exempelkommunen <webbinarier@example.org>"
 
 # Django's tasks framework (the django_tasks backport before Django 6). The immediate backend
