@@ -25,6 +25,10 @@ def ensure_wagtail_tree() -> Site:
 
 @pytest.fixture
 def site(db):
+    # Wagtail keeps the site root paths in the cache, and a rolled-back test that added a site
+    # fires no signal to clear them: with a cache that outlives the test (Redis), page.url would
+    # then come out absolute, as on a multi-site install.
+    Site.clear_site_root_paths_cache()
     return ensure_wagtail_tree()
 
 

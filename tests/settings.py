@@ -5,6 +5,7 @@ Redis (127.0.0.1:6379) as the cache, as production sites do.
 """
 
 import os
+import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -88,7 +89,10 @@ if os.environ.get("WW_CACHE") == "redis":
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
-            "KEY_PREFIX": "ww-tests",
+            # A namespace per run: Redis outlives the test database, so entries an earlier run
+            # (or a run beside this one) left for the same ids, such as Wagtail's cached site
+            # root paths, would otherwise leak in.
+            "KEY_PREFIX": f"ww-tests-{os.getpid()}-{time.time_ns()}",
         }
     }
 else:

@@ -8,6 +8,7 @@ import time_machine
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
 from wagtail_webinars.models import Registration, RegistrationQuestion, RegistrationStatus
@@ -146,6 +147,23 @@ def test_closed_session_returns_409_closed_saying_why(client, session):
         "code": "closed",
         "message": "Anmälan är stängd eftersom webbinariet är inställt.",
     }
+
+
+def test_session_under_a_private_series_returns_404(client, home):
+    series = WebinarSeriesPageFactory(parent=home)
+    PageViewRestriction.objects.create(page=series, restriction_type=PageViewRestriction.LOGIN)
+    session = WebinarSessionPageFactory(
+        parent=series, start=START, end=START + datetime.timedelta(minutes=90)
+    )
+    response = post(client, url(session), body())
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert not Registration.objects.exists()
+
+
+def test_a_private_page_elsewhere_does_not_hide_the_session(client, home, session):
+    series = WebinarSeriesPageFactory(parent=home)
+    PageViewRestriction.objects.create(page=series, restriction_type=PageViewRestriction.LOGIN)
+    assert post(client, url(session), body()).status_code == 201
 
 
 def test_unknown_session_returns_404(client, db, site):

@@ -1,12 +1,15 @@
 """The registration rules of services.py: open and closed, capacity, waiting list, duplicates,
 further participants, cancellation and promotion."""
 
+import contextlib
 import datetime
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
 from wagtail_webinars.models import (
@@ -27,6 +30,7 @@ from wagtail_webinars.services import (
     register,
     register_for_series,
     registration_state,
+    session_row_lock,
 )
 
 NOW = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC)
@@ -287,6 +291,25 @@ def test_questions_come_from_the_series_when_the_session_has_none(home, frozen):
     assert [q.label for q in get_questions(session)] == ["Antal år?"]
 
 
+def test_questions_of_a_parent_that_is_not_a_series_are_not_asked(session, home):
+    RegistrationQuestion.objects.create(
+        page=home, label="Vilken förvaltning?", field_type=QuestionType.SINGLELINE
+    )
+    assert get_questions(session) == []
+
+
+def test_questions_of_session_and_series_take_one_query(home, frozen, django_assert_num_queries):
+    series = WebinarSeriesPageFactory(parent=home)
+    session = WebinarSessionPageFactory(
+        parent=series, start=START, end=START + datetime.timedelta(hours=1)
+    )
+    RegistrationQuestion.objects.create(
+        page=session, label="Antal år?", field_type=QuestionType.NUMBER
+    )
+    with django_assert_num_queries(1):
+        assert [q.label for q in get_questions(session)] == ["Antal år?"]
+
+
 def test_series_registration_decides_each_date_on_its_own(home, frozen):
     series = WebinarSeriesPageFactory(parent=home)
     open_one = WebinarSessionPageFactory(
@@ -328,3 +351,34 @@ def test_confirmation_is_sent_only_after_the_transaction_commits(
             callback()
     assert len(mail.outbox) == 1
     assert registration.emails.get().state == "sent"
+
+
+# --- what runs under the lock ---------------------------------------------------------------
+
+
+def test_under_the_lock_run_only_the_count_and_the_two_inserts(session):
+    # The lock serialises every registration for a session: whatever runs under it bounds how
+    # many registrations per second one session can take.
+    under_lock = []
+
+    @contextlib.contextmanager
+    def watched_lock(locked_session):
+        with session_row_lock(locked_session), CaptureQueriesContext(connection) as queries:
+            yield
+        under_lock.extend(q["sql"] for q in queries.captured_queries)
+
+    register(session, request(), lock=watched_lock)
+
+    assert [sql.split()[0] for sql in under_lock] == ["SELECT", "INSERT", "INSERT"]
+    assert "wagtail_webinars_registration" in under_lock[0]
+
+
+def test_the_session_lock_locks_only_the_sessions_row(session):
+    with (
+        transaction.atomic(),
+        CaptureQueriesContext(connection) as queries,
+        session_row_lock(session) as locked,
+    ):
+        assert locked is session
+    [sql] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert "wagtailcore_page" not in sql

@@ -22,10 +22,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Left, Length
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
+from wagtail.models import PageViewRestriction
 
 from . import services
 from .forms import ANSWER_PREFIX, RegistrationForm
@@ -139,7 +142,16 @@ def _outcome_json(session, outcome) -> dict[str, Any]:
 
 
 def _get_live(model, page_id: int):
-    return model.objects.live().public().filter(pk=page_id).first()
+    """The live page with this id, unless it or an ancestor has a view restriction.
+
+    What ``.live().public()`` selects, in one query: ``public()`` first loads every view
+    restriction on the site to build its filter, a second query on every registration.
+    """
+    restricted = PageViewRestriction.objects.filter(
+        # The restricted page is the page itself or an ancestor: its path is a prefix of ours.
+        page__path=Left(OuterRef("path"), Length("page__path"))
+    )
+    return model.objects.live().filter(pk=page_id).exclude(Exists(restricted)).first()
 
 
 @json_endpoint

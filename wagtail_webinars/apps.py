@@ -37,5 +37,34 @@ class WagtailWebinarsConfig(AppConfig):
                 sender=FeedbackPageSetting,
                 dispatch_uid=f"wagtail_webinars.feedback.{signal is post_save}",
             )
+        # Page fragment cache: anything a page shows but does not own makes its fragments stale.
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .models import ContactPerson, Notice, RegistrationQuestion, Speaker, TechnicalHelpFAQ
+        from .page_cache import bump_generation, bump_generation_for_page
+        from .pagemodel import series_page_model, session_page_model
+
+        cached_models = (Speaker, ContactPerson, Notice, TechnicalHelpFAQ, RegistrationQuestion)
+        # Our own pages too: code that changes one with save() rather than a published revision
+        # leaves its cache_key (last_published_at) as it was.
+        for model in (*cached_models, series_page_model(), session_page_model()):
+            # Publishing and unpublishing a snippet both save it.
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    bump_generation,
+                    sender=model,
+                    dispatch_uid=f"wagtail_webinars.page_cache.{model.__name__}.{signal is post_save}",
+                )
+        # Any page: a series' title, its dates, a notice's link target.
+        page_signals = {
+            "published": page_published,
+            "unpublished": page_unpublished,
+            "moved": post_page_move,
+        }
+        for name, signal in page_signals.items():
+            signal.connect(bump_generation, dispatch_uid=f"wagtail_webinars.page_cache.page_{name}")
+        post_delete.connect(
+            bump_generation_for_page, dispatch_uid="wagtail_webinars.page_cache.delete"
+        )
         for check in webinar_checks.ALL_CHECKS:
             checks.register(check, "wagtail_webinars")

@@ -53,6 +53,12 @@ DEFAULTS: dict[str, Any] = {
     "PRIVACY_POLICY_URL": "",
     # Most further participants one registration may name.
     "REGISTRATION_MAX_PARTICIPANTS": 10,
+    # Cache (an alias of settings.CACHES) for the visitor-independent fragments of session and
+    # series pages.
+    "CACHE_ALIAS": "default",
+    # Seconds a cached page fragment is kept; 0 turns fragment caching off, None keeps them until
+    # a change makes them stale. Changes are picked up at once either way (see page_cache.py).
+    "CACHE_TIMEOUT": 600,
 }
 
 

@@ -266,12 +266,17 @@ def receive_tracking(sender: Any, event: Any, esp_name: str = "", **kwargs: Any)
         return
     emails = RegistrationEmail.objects.none()
     metadata = getattr(event, "metadata", None) or {}
+    message_id = getattr(event, "message_id", None)
     if metadata.get("email_id"):
         # Another app's message may carry an email_id of its own that is no number.
         with contextlib.suppress(TypeError, ValueError):
             emails = RegistrationEmail.objects.filter(pk=int(metadata["email_id"]))
-    elif getattr(event, "message_id", None) not in (None, ""):
-        emails = RegistrationEmail.objects.filter(message_id=str(event.message_id))
+        if message_id not in (None, ""):
+            # ... or one that is a number: the provider's message id must agree with ours (or
+            # ours be unknown, when the provider gave none at send time).
+            emails = emails.filter(Q(message_id=str(message_id)) | Q(message_id=""))
+    elif message_id not in (None, ""):
+        emails = RegistrationEmail.objects.filter(message_id=str(message_id))
     if state not in _FINAL:
         emails = emails.exclude(delivery_state__in=_FINAL)
     emails.update(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 import phonenumbers
 import swapper
@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import formats, translation
 from django.utils.crypto import salted_hmac
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext, gettext_lazy as _
 from personnummer import personnummer
@@ -35,6 +36,9 @@ PATH_MAX_LENGTH = 2048
 # How long the visitor has to add a comment after answering.
 COMMENT_TOKEN_MAX_AGE = 60 * 60
 DISABLED_PAGES_CACHE_KEY = "wagtail_webinars:feedback:disabled_pages"
+# The signal that refreshes the set runs only in the process that saved a switch; with a cache
+# per process (Django's default LocMemCache) the others see the change when their copy expires.
+DISABLED_PAGES_CACHE_TIMEOUT = 5 * 60
 # Query parameters the widget adds itself when it sends a visitor back; never recorded.
 WIDGET_PARAMS = ("ww_feedback", "ww_feedback_token")
 
@@ -104,6 +108,18 @@ def scrub_text(text: str) -> str:
     return "".join(pieces)
 
 
+def scrub_path(path: str) -> str:
+    """The path with e-mail addresses replaced (``/sok/anna@example.se/``), percent-encoded ones
+    included. Only e-mail addresses: digits in a path are far more often ids and dates than
+    phone numbers."""
+    decoded = unquote(path)
+    # Segment by segment: "/" is allowed in an address's local part, never in a path segment.
+    scrubbed = "/".join(EMAIL_RE.sub(EMAIL_PLACEHOLDER, part) for part in decoded.split("/"))
+    if scrubbed == decoded:
+        return path
+    return quote(scrubbed, safe="/[]-._~!$&'()*+,;=:")
+
+
 def scrub_query_string(query_string: str) -> str:
     """The query string with personal details replaced in every value and our own parameters
     dropped. Search boxes put whatever a visitor types into the URL, so all three kinds of
@@ -125,7 +141,8 @@ def feedback_disabled_page_ids() -> frozenset[int]:
     """Ids of pages where editors turned the widget off.
 
     Kept in Django's cache and rebuilt whenever a switch changes, so a page view reads it
-    without a query; only a cold cache costs one query (for the whole site).
+    without a query; only a cold or expired cache costs one query (for the whole site), at most
+    once every ``DISABLED_PAGES_CACHE_TIMEOUT`` seconds.
     """
     ids = cache.get(DISABLED_PAGES_CACHE_KEY)
     if ids is None:
@@ -140,7 +157,7 @@ def refresh_disabled_pages_cache(**kwargs: Any) -> frozenset[int]:
     ids = frozenset(
         FeedbackPageSetting.objects.filter(enabled=False).values_list("page_id", flat=True)
     )
-    cache.set(DISABLED_PAGES_CACHE_KEY, ids, None)
+    cache.set(DISABLED_PAGES_CACHE_KEY, ids, DISABLED_PAGES_CACHE_TIMEOUT)
     return ids
 
 
@@ -266,6 +283,7 @@ class FeedbackService:
         return self.get_feedback_model().objects.create(**fields)
 
     def clean_page(self, value: Any, errors: dict[str, list[str]]):
+        """The live page ``value`` names (an id), or None; adds to ``errors`` when unknown."""
         if value in (None, ""):
             return None
         page_model = swapper.load_model("wagtailcore", "Page")
@@ -283,6 +301,7 @@ class FeedbackService:
         return page
 
     def clean_path(self, value: Any, page, errors: dict[str, list[str]]) -> tuple[str, str]:
+        """(path, query string) to store, both scrubbed; a local path only, never another host."""
         if value in (None, ""):
             if page is None and "page" not in errors:
                 errors.setdefault("path", []).append(
@@ -295,6 +314,8 @@ class FeedbackService:
             or value.startswith("//")
             or len(value) > PATH_MAX_LENGTH
             or any(ord(char) < 32 for char in value)
+            # "/\\evil.example/" is "//evil.example/" to a browser, and the report links paths.
+            or not url_has_allowed_host_and_scheme(value, allowed_hosts=set())
         ):
             errors.setdefault("path", []).append(
                 gettext("The path must start with “/” and be at most %(max)s characters long.")
@@ -302,9 +323,14 @@ class FeedbackService:
             )
             return "", ""
         parts = urlsplit(value)
-        return parts.path[:PATH_MAX_LENGTH], scrub_query_string(parts.query)[:PATH_MAX_LENGTH]
+        return (
+            scrub_path(parts.path)[:PATH_MAX_LENGTH],
+            scrub_query_string(parts.query)[:PATH_MAX_LENGTH],
+        )
 
     def clean_comment(self, value: Any, helpful: Any, errors: dict[str, list[str]]) -> str:
+        """The trimmed comment (not yet scrubbed); adds to ``errors`` when too long or not
+        allowed after this answer."""
         if not isinstance(value, str):
             errors.setdefault("comment", []).append(gettext("The comment must be text."))
             return ""
@@ -356,6 +382,8 @@ class FeedbackService:
         return signing.dumps([feedback_id, int(helpful)], salt=self.token_salt, compress=True)
 
     def read_comment_token(self, token: str) -> tuple[int, bool] | None:
+        """(answer id, helpful) from a token of ``comment_token()``, or None when it is forged
+        or older than ``COMMENT_TOKEN_MAX_AGE``."""
         try:
             feedback_id, helpful = signing.loads(
                 token, salt=self.token_salt, max_age=COMMENT_TOKEN_MAX_AGE

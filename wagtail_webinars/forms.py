@@ -10,6 +10,8 @@ adding a method. The rules about places, duplicates and opening times are not he
 
 from __future__ import annotations
 
+import html
+import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import cache
@@ -35,6 +37,17 @@ ANSWER_PREFIX = "answer_"
 HONEYPOT_FIELD = "ww_website"
 
 
+def normalise_spaces(value: str) -> str:
+    """Turn no-break, thin and other Unicode spaces (category Zs) into plain spaces.
+
+    Text copied from web pages and word processors carries them ("Region\u00a0Skåne"); Python
+    counts them as not printable, so without this the checks below would refuse a plain name.
+    """
+    if value.isascii():
+        return value
+    return "".join(" " if unicodedata.category(char) == "Zs" else char for char in value)
+
+
 def validate_single_line(value: str) -> None:
     """Reject line breaks and other control characters in one-line fields.
 
@@ -56,6 +69,75 @@ def validate_multiline(value: str) -> None:
         )
 
 
+def _attrs_html(attrs: Mapping[str, Any]) -> str:
+    # As django/forms/widgets/attrs.html writes them: True alone, False left out, every value
+    # escaped (its stringformat filter drops a SafeString's safety too). html.escape is what
+    # Django's escape() calls, without the lazy-string wrapper that made up half this loop.
+    return "".join(
+        f" {html.escape(name)}" if value is True else f' {html.escape(name)}="{html.escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+class PythonRenderedMixin:
+    """Renders the widget in Python, with the markup of Django's own widget template.
+
+    The registration form is the one part of a session page rendered for every visitor (it
+    carries a CSRF token and the places left), and Django renders each widget through three
+    templates; building the same HTML here made the form about twice as fast
+    (bench/render_bench.py). A site that overrides Django's widget templates through
+    ``FORM_RENDERER`` therefore does not restyle these inputs; override our
+    ``includes/registration_field.html`` instead, or subclass the widget and restore
+    ``render()`` from ``forms.Widget``.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        return self.render_html(self.get_context(name, value, attrs)["widget"])
+
+
+class InputMixin(PythonRenderedMixin):
+    """``<input>`` as django/forms/widgets/input.html writes it."""
+
+    def render_html(self, widget: dict[str, Any]) -> SafeString:
+        value = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            value,
+            mark_safe(_attrs_html(widget["attrs"])),  # noqa: S308  built with format_html
+        )
+
+
+class TextInput(InputMixin, forms.TextInput):
+    pass
+
+
+class EmailInput(InputMixin, forms.EmailInput):
+    pass
+
+
+class NumberInput(InputMixin, forms.NumberInput):
+    pass
+
+
+class CheckboxInput(InputMixin, forms.CheckboxInput):
+    pass
+
+
+class Textarea(PythonRenderedMixin, forms.Textarea):
+    def render_html(self, widget: dict[str, Any]) -> SafeString:
+        # The newline after the tag as in Django's template: a browser drops it, so a value
+        # that starts with a line break keeps it.
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            widget["name"],
+            mark_safe(_attrs_html(widget["attrs"])),  # noqa: S308  built with format_html
+            widget["value"] or "",
+        )
+
+
 class TextOnlyMixin:
     """Refuse lists, numbers and objects where text is expected (a JSON body can send any)."""
 
@@ -66,19 +148,30 @@ class TextOnlyMixin:
 
 
 class EmailField(TextOnlyMixin, forms.EmailField):
-    pass
+    widget = EmailInput
 
 
-class SingleLineField(TextOnlyMixin, forms.CharField):
+class SpacesNormalisedMixin:
+    """Unicode spaces become plain spaces before the text is trimmed and checked."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = normalise_spaces(value)
+        return super().to_python(value)
+
+
+class SingleLineField(TextOnlyMixin, SpacesNormalisedMixin, forms.CharField):
     """A trimmed one-line text field with a length limit and no control characters."""
+
+    widget = TextInput
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.validators.append(validate_single_line)
 
 
-class MultiLineField(TextOnlyMixin, forms.CharField):
-    widget = forms.Textarea(attrs={"rows": 4})
+class MultiLineField(TextOnlyMixin, SpacesNormalisedMixin, forms.CharField):
+    widget = Textarea(attrs={"rows": 4})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,7 +181,7 @@ class MultiLineField(TextOnlyMixin, forms.CharField):
 class ParticipantsField(forms.Field):
     """Further participants' names: one per line in the HTML form, a list of strings in JSON."""
 
-    widget = forms.Textarea(attrs={"rows": 3})
+    widget = Textarea(attrs={"rows": 3})
 
     def __init__(self, *, max_participants: int, **kwargs: Any) -> None:
         self.max_participants = max_participants
@@ -105,7 +198,8 @@ class ParticipantsField(forms.Field):
             raise ValidationError(
                 _("Give the further participants as a list of names."), code="invalid"
             )
-        return [name.strip() for name in names if name.strip()]
+        names = [normalise_spaces(name).strip() for name in names]
+        return [name for name in names if name]
 
     def validate(self, value: list[str]) -> None:
         super().validate(value)
@@ -166,7 +260,7 @@ class RegistrationFieldBuilder:
 
     def create_number_field(self, question, options: dict[str, Any]) -> forms.Field:
         # Bounded so that a JSON client cannot store a thousand-digit number.
-        return forms.DecimalField(max_digits=12, decimal_places=4, **options)
+        return forms.DecimalField(max_digits=12, decimal_places=4, widget=NumberInput, **options)
 
     def get_create_field_function(self, field_type: str):
         create = getattr(self, f"create_{field_type}_field", None)
@@ -219,6 +313,11 @@ class MunicipalitySelect(forms.Select):
     attributes (id, aria-describedby, aria-invalid, required) are rendered per request.
     """
 
+    def use_required_attribute(self, initial) -> bool:
+        # Select's own check normalises all 311 choices to look at the first; ours is always
+        # the empty "Choose municipality or region", so the answer is the plain widget's.
+        return forms.Widget.use_required_attribute(self, initial)
+
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
@@ -262,19 +361,19 @@ class RegistrationForm(forms.Form):
     name = SingleLineField(
         label=_("Name"),
         max_length=NAME_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        widget=TextInput(attrs={"autocomplete": "name"}),
     )
     email = EmailField(
         label=_("E-mail"),
         max_length=EMAIL_MAX_LENGTH,
         help_text=_("We send the confirmation and the link to the broadcast here."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Enter a valid e-mail address.")},
     )
     organisation = SingleLineField(
         label=_("Organisation"),
         max_length=ORGANISATION_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        widget=TextInput(attrs={"autocomplete": "organization"}),
     )
     municipality_code = forms.ChoiceField(
         label=_("Municipality or region"),
@@ -291,6 +390,7 @@ class RegistrationForm(forms.Form):
         help_text=_("We may take it up during the time for questions."),
     )
     consent = forms.BooleanField(
+        widget=CheckboxInput,
         error_messages={"required": _("You need to agree before you can register.")},
     )
     # A field people never see (its wrapper is hidden); form-filling robots fill it in.
@@ -298,7 +398,7 @@ class RegistrationForm(forms.Form):
         label=_("Leave this field empty"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     def __init__(

@@ -49,9 +49,11 @@ class SessionCalendar:
         return f"webinar-session-{self.session.pk}@{host}"
 
     def item_summary(self) -> str:
+        """SUMMARY: the event's title in the calendar."""
         return self.session.title
 
     def item_description(self) -> str:
+        """DESCRIPTION: the lead and the page's address, as plain text."""
         parts = [self.session.lead]
         url = self.item_url()
         if url:
@@ -59,11 +61,13 @@ class SessionCalendar:
         return "\n\n".join(strip_tags(p) for p in parts if p)
 
     def item_url(self) -> str:
+        """URL: the session page's absolute address ("" when it has none)."""
         if self.request is not None:
             return self.session.get_full_url(self.request) or ""
         return self.session.get_full_url() or ""
 
     def item_location(self) -> str:
+        """LOCATION: the join link where it is public, else the page's address."""
         return self.session.public_stream_url or self.item_url()
 
     def item_sequence(self) -> int:
@@ -72,12 +76,15 @@ class SessionCalendar:
         return int(revision_id or 0)
 
     def item_status(self) -> str:
+        """STATUS: ``CANCELLED`` for a cancelled session, else ``CONFIRMED``."""
         return "CANCELLED" if self.session.status == "cancelled" else "CONFIRMED"
 
     def item_organizer(self) -> icalendar.vCalAddress | None:
+        """ORGANIZER, or None for none (a published file has none)."""
         return None
 
     def item_attendees(self) -> list[icalendar.vCalAddress]:
+        """ATTENDEEs (a published file has none)."""
         return []
 
     # -- building ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.http import is_same_domain
 
 from .conf import webinar_settings
 
@@ -46,8 +47,23 @@ def request_origin(request: HttpRequest) -> str | None:
     return _origin_of(referer) if referer else None
 
 
+def _matches_trusted_subdomain(origin: str) -> bool:
+    """``CSRF_TRUSTED_ORIGINS`` may name subdomains, ``"https://*.example.org"``; match them as
+    Django's CSRF middleware does."""
+    parts = urlsplit(origin)
+    for trusted in getattr(settings, "CSRF_TRUSTED_ORIGINS", []):
+        if "*" not in trusted:
+            continue
+        pattern = urlsplit(trusted.lower())
+        if pattern.scheme == parts.scheme and is_same_domain(
+            parts.netloc, pattern.netloc.lstrip("*")
+        ):
+            return True
+    return False
+
+
 def is_allowed_origin(request: HttpRequest) -> bool:
     origin = request_origin(request)
     if origin is None:
         return True
-    return origin in allowed_origins(request)
+    return origin in allowed_origins(request) or _matches_trusted_subdomain(origin)

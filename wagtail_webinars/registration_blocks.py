@@ -48,6 +48,9 @@ class RegistrationFormBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         page = value.get("page")
-        # An unpublished or deleted choice renders nothing rather than a broken form.
-        context["target"] = page.specific if page is not None and page.live else None
+        # An unpublished, deleted or private (view-restricted) choice renders nothing: the
+        # registration views take only live, public pages, and the block must not show a private
+        # webinar's title, dates and questions on a public page.
+        visible = page is not None and page.live and not page.get_view_restrictions().exists()
+        context["target"] = page.specific if visible else None
         return context

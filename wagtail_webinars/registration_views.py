@@ -25,6 +25,7 @@ from .conf import webinar_settings
 from .forms import RegistrationForm
 from .models.pages import WebinarSeriesPageMixin
 from .models.registrations import Registration
+from .page_cache import cached_until_changed
 from .pagemodel import series_page_model, session_page_model
 from .ratelimit import rate_limit_exceeded
 
@@ -79,7 +80,11 @@ def build_form(page, data=None, *, options: list[SessionOption] | None = None) -
     return RegistrationForm(
         data,
         page=page,
-        questions=services.get_questions(page),
+        # Every view of a session page builds the form: the questions are kept in the page
+        # cache until a page or a question changes.
+        questions=cached_until_changed(
+            f"wagtail_webinars:questions:{page.pk}", lambda: services.get_questions(page)
+        ),
         sessions=sessions,
         language=visitor_language(),
     )

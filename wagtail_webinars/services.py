@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
@@ -129,9 +129,21 @@ def session_row_lock(session: Any) -> Iterator[Any]:
     Only the session table is locked (``of=("self",)``), not Wagtail's page row, so editors can
     still publish the page while registrations come in. SQLite ignores the clause; it serialises
     writers itself.
+
+    Every registration for the session queues here, so the locking query is as small as one can
+    be: the key alone, with no join to the page table and no ordering. The rules go on reading
+    the session the caller fetched, which is what this yields; its settings are not read again.
     """
     model = type(session)
-    yield model._default_manager.select_for_update(of=("self",)).get(pk=session.pk)
+    locked = (
+        model._default_manager.select_for_update(of=("self",))
+        .filter(pk=session.pk)
+        .order_by()  # Wagtail's page manager orders by path, which would join the page table
+        .values_list("pk", flat=True)
+    )
+    if not list(locked):
+        raise model.DoesNotExist(f"No session with id {session.pk} to lock.")
+    yield session
 
 
 @contextlib.contextmanager
@@ -147,13 +159,20 @@ def no_lock(session: Any) -> Iterator[None]:
 
 def get_questions(page: Page) -> list[RegistrationQuestion]:
     """The questions to ask: the session's own, else those of its series."""
-    questions = list(RegistrationQuestion.objects.filter(page_id=page.pk).order_by("sort_order"))
-    if questions:
-        return questions
+    # A session's series is its parent page, so one query fetches the questions of both; the
+    # series is looked up only when the parent has questions and the session has none.
+    parent_path = page.path[: -page.steplen] if page.depth and page.depth > 1 else None
+    mine_or_parent = Q(page_id=page.pk)
+    if parent_path:
+        mine_or_parent |= Q(page__path=parent_path)
+    questions = list(RegistrationQuestion.objects.filter(mine_or_parent).order_by("sort_order"))
+    own = [q for q in questions if q.page_id == page.pk]
+    if own or not questions:
+        return own
     series = getattr(page, "series", None)
-    if series is not None:
-        return list(RegistrationQuestion.objects.filter(page_id=series.pk).order_by("sort_order"))
-    return []
+    if series is None:
+        return []
+    return [q for q in questions if q.page_id == series.pk]
 
 
 def effective_capacity(session: Any) -> int | None:
@@ -307,29 +326,42 @@ def register(
     language = data.language if data.language in ("sv", "en") else "sv"
     with translation.override(language):
         _validate(data)
-        email_key = data.email.strip().lower()
-        participants = [_clean_line(p)[:200] for p in data.participants if _clean_line(p)]
-        places = 1 + len(participants)
+        # The lock serialises every registration for the session, so all that does not depend
+        # on the places taken happens before it: the row to insert is built (token included),
+        # the capacity is read (which may fetch the series once), and the count is compiled.
+        registration = _build_registration(session, data, language)
+        capacity = effective_capacity(session)
+        counting_query = _counting_query(session, registration.email_key)
         duplicate: Registration | None = None
         try:
             with transaction.atomic(), lock(session):
-                counts = _count(session, email_key)
+                # A statement of its own, after the lock is granted: only then does it see
+                # what the previous holder committed (a count in the locking statement would
+                # read the snapshot taken before the wait, and overbook).
+                counts = _count(counting_query)
                 state = registration_state(session, now, places_taken=counts["taken"])
                 if not state.is_open and state.reason_code != "full":
                     raise RegistrationClosed(state.message)
-                if counts["same_email"]:
-                    duplicate = (
-                        Registration.objects.active()
-                        .filter(session_id=session.pk, email_key=email_key)
-                        .first()
-                    )
+                if counts["duplicate_id"] is not None:
+                    duplicate = Registration.objects.get(pk=counts["duplicate_id"])
                 else:
-                    registration = _insert(session, data, participants, places, language, counts)
+                    registration.status = _decide_status(
+                        session, capacity, registration.places, counts
+                    )
+                    # A racing duplicate (possible only without the lock) fails the unique
+                    # constraint; the IntegrityError is caught below, outside the transaction.
+                    registration.save(force_insert=True)
+                    queue_email(
+                        registration,
+                        EmailKind.CONFIRMATION
+                        if registration.status == RegistrationStatus.CONFIRMED
+                        else EmailKind.WAITLISTED,
+                    )
         except IntegrityError:
             # Only without the lock can two inserts race to the unique constraint.
             duplicate = (
                 Registration.objects.active()
-                .filter(session_id=session.pk, email_key=email_key)
+                .filter(session_id=session.pk, email_key=registration.email_key)
                 .first()
             )
             if duplicate is None:
@@ -346,54 +378,52 @@ def register(
         return RegistrationOutcome(registration, registration.status)
 
 
-def _count(session: Any, email_key: str) -> dict[str, int]:
-    """Places taken, registrations waiting and active ones from this address: one query, so
-    the lock is held as briefly as possible."""
-    counts = Registration.objects.filter(session_id=session.pk).aggregate(
-        taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
-        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
-        same_email=Count("pk", filter=Q(email_key=email_key, status__in=ACTIVE_STATUSES)),
+def _counting_query(session: Any, email_key: str) -> tuple[str, str, Any]:
+    """The one query that ``register()`` runs under the lock: places taken, registrations
+    waiting, and the id of the active registration from this address (or None).
+
+    Returned as (database alias, SQL, parameters), compiled by the ORM before the lock is
+    taken: building the SQL of three filtered aggregates costs more than running it, and every
+    registration for the session waits while the lock is held.
+    """
+    counts = (
+        Registration.objects.filter(session_id=session.pk)
+        .order_by()
+        .values("session_id")  # one group, this session
+        .annotate(
+            taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+            # The unique constraint allows at most one, so Max() is that one's id.
+            duplicate_id=Max("pk", filter=Q(email_key=email_key, status__in=ACTIVE_STATUSES)),
+        )
+        .values_list("taken", "waiting", "duplicate_id")
     )
-    return {key: value or 0 for key, value in counts.items()}
+    using = router.db_for_write(Registration)
+    sql, params = counts.query.get_compiler(using=using).as_sql()
+    return using, sql, params
 
 
-def _insert(
-    session: Any,
-    data: RegistrationRequest,
-    participants: list[str],
-    places: int,
-    language: str,
-    counts: dict[str, int],
-) -> Registration:
-    capacity = effective_capacity(session)
-    if capacity is None:
-        status = RegistrationStatus.CONFIRMED
-    else:
-        taken = counts["taken"]
-        has_waiting = counts["waiting"] > 0
-        # Nobody jumps the waiting list: while anyone waits, new registrations queue behind.
-        if taken + places <= capacity and not has_waiting:
-            status = RegistrationStatus.CONFIRMED
-        elif session.registration_waitlist:
-            status = RegistrationStatus.WAITLISTED
-        else:
-            left = max(0, capacity - taken)
-            if left:
-                message = ngettext(
-                    "Only %(count)d place is left; remove some participants and try again.",
-                    "Only %(count)d places are left; remove some participants and try again.",
-                    left,
-                ) % {"count": left}
-            else:
-                message = gettext("All places are taken.")
-            raise RegistrationFull(message)
-    # A racing duplicate (possible only without the lock) fails the unique constraint; the
-    # caller catches that IntegrityError outside the transaction.
-    registration = Registration.objects.create(
+def _count(query: tuple[str, str, Any]) -> dict[str, int | None]:
+    """Run ``_counting_query()``'s query. Call it after the lock is granted."""
+    using, sql, params = query
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        # No row when the session has no registrations at all.
+        taken, waiting, duplicate_id = cursor.fetchone() or (0, 0, None)
+    return {"taken": taken or 0, "waiting": waiting or 0, "duplicate_id": duplicate_id}
+
+
+def _build_registration(session: Any, data: RegistrationRequest, language: str) -> Registration:
+    """The registration as it will be stored, all but its status (which needs the count)."""
+    participants = [_clean_line(p)[:200] for p in data.participants if _clean_line(p)]
+    email = data.email.strip()
+    return Registration(
         session_id=session.pk,
-        status=status,
         name=_clean_line(data.name)[:200],
-        email=data.email.strip(),
+        email=email,
+        # save() sets these two again; the rules need them before it runs.
+        email_key=email.lower(),
+        places=1 + len(participants),
         organisation=_clean_line(data.organisation)[:200],
         municipality_code=data.municipality_code,
         participants=participants,
@@ -402,11 +432,31 @@ def _insert(
         consent_text=str(data.consent_text or ""),
         language=language,
     )
-    kind = (
-        EmailKind.CONFIRMATION if status == RegistrationStatus.CONFIRMED else EmailKind.WAITLISTED
-    )
-    queue_email(registration, kind)
-    return registration
+
+
+def _decide_status(
+    session: Any, capacity: int | None, places: int, counts: dict[str, int | None]
+) -> str:
+    """Confirmed if the places fit, else waitlisted if the list is on; ``RegistrationFull``
+    otherwise. Call under the lock, with the counts taken under it."""
+    if capacity is None:
+        return RegistrationStatus.CONFIRMED
+    taken = counts["taken"]
+    # Nobody jumps the waiting list: while anyone waits, new registrations queue behind.
+    if taken + places <= capacity and not counts["waiting"]:
+        return RegistrationStatus.CONFIRMED
+    if session.registration_waitlist:
+        return RegistrationStatus.WAITLISTED
+    left = max(0, capacity - taken)
+    if left:
+        message = ngettext(
+            "Only %(count)d place is left; remove some participants and try again.",
+            "Only %(count)d places are left; remove some participants and try again.",
+            left,
+        ) % {"count": left}
+    else:
+        message = gettext("All places are taken.")
+    raise RegistrationFull(message)
 
 
 def register_for_series(

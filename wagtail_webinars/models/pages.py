@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -31,7 +31,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
-from .. import blocks as webinar_blocks
+from .. import blocks as webinar_blocks, page_cache
 from ..conf import webinar_settings
 from ..pagemodel import (
     page_model_name,
@@ -164,13 +164,40 @@ class WebinarPageMixin(models.Model):
     webinar_page_kind = "page"
 
     def get_context(self, request: HttpRequest, *args, **kwargs):
+        """The page's context. What the cached fragments show is lazy: read from the database
+        on first use, so a request served from the cache does not query it at all."""
         context = super().get_context(request, *args, **kwargs)
         context["webinars_base_template"] = webinar_settings.BASE_TEMPLATE
         context["webinars_main_landmark"] = webinar_settings.MAIN_LANDMARK
-        context["speakers"] = self.get_speakers()
-        context["contacts"] = self.get_contacts()
-        context["notices"] = self.get_notices()
+        context["webinars_cache_alias"] = webinar_settings.CACHE_ALIAS
+        context["webinars_cache_timeout"] = webinar_settings.CACHE_TIMEOUT
+        context["webinars_cache_version"] = page_cache.lazy_cache_version(self, context)
+        context["speakers"] = SimpleLazyObject(self.get_speakers)
+        context["contacts"] = SimpleLazyObject(self.get_contacts)
+        context["notices"] = SimpleLazyObject(self.get_notices)
         return context
+
+    def get_cache_boundaries(self, context, now: datetime.datetime):
+        """Moments after ``now`` at which the clock changes what the page's cached fragments
+        show (see ``page_cache``). Override, calling super(), when a template override shows
+        something else that depends on the time. Called only when the last answer has expired
+        or something changed, so it may query."""
+        from django.db.models import Min, Q
+
+        notices = (
+            Notice.objects.filter(live=True, locale_id=self.locale_id)
+            .for_series(self.get_series_id())
+            .aggregate(
+                appears=Min("show_from", filter=Q(show_from__gt=now)),
+                expires=Min("show_until", filter=Q(show_until__gte=now)),
+            )
+        )
+        expires = notices["expires"]
+        # A notice is shown up to and including its show_until.
+        return [
+            notices["appears"],
+            expires + datetime.timedelta(microseconds=1) if expires else None,
+        ]
 
     def get_speakers(self) -> list[PageSpeaker]:
         """Published speakers in editor order, with their photos' renditions, in a fixed number
@@ -264,10 +291,17 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        upcoming, past = self.get_sessions()
-        context["upcoming_sessions"] = upcoming
-        context["past_sessions"] = past
+        sessions = SimpleLazyObject(self.get_sessions)
+        context["upcoming_sessions"] = SimpleLazyObject(lambda: sessions[0])
+        context["past_sessions"] = SimpleLazyObject(lambda: sessions[1])
         return context
+
+    def get_cache_boundaries(self, context, now):
+        # An upcoming session goes live at its start and moves to the past dates after its end.
+        boundaries = super().get_cache_boundaries(context, now)
+        for session in context["upcoming_sessions"]:
+            boundaries += [session.start, session.end + datetime.timedelta(microseconds=1)]
+        return boundaries
 
 
 class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
@@ -403,7 +437,19 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         if self.depth is None or self.depth <= 1:
             return None
         # One query for the parent as a series, instead of get_parent() and then .specific.
-        return series_page_model().objects.filter(path=self.path[: -self.steplen]).first()
+        # get(), not first(): paths are unique, and first()'s ORDER BY made this read, which
+        # every view of a session page makes, a third slower.
+        model = series_page_model()
+
+        def read():
+            try:
+                return model.objects.get(path=self.path[: -self.steplen])
+            except model.DoesNotExist:
+                return None
+
+        # Every view reads it, for the registration's capacity and questions: kept in the page
+        # cache until a page changes (publish, unpublish, move and delete all count).
+        return page_cache.cached_until_changed(f"wagtail_webinars:series-of:{self.pk}", read)
 
     def get_series_id(self) -> int | None:
         series = self.series
@@ -411,11 +457,20 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        series = self.series
-        context["series"] = series
-        context["series_upcoming_sessions"] = series.get_sessions()[0] if series else []
+        # self.series is a cached_property: read once, whether by a fragment or the registration.
+        context["series"] = SimpleLazyObject(lambda: self.series)
+        context["series_upcoming_sessions"] = SimpleLazyObject(
+            lambda: self.series.get_sessions()[0] if self.series else []
+        )
         context["computed_status"] = self.computed_status
         return context
+
+    def get_cache_boundaries(self, context, now):
+        # This session goes live and ends; the series' other dates likewise.
+        boundaries = [*super().get_cache_boundaries(context, now), self.start, self.end]
+        for session in context["series_upcoming_sessions"]:
+            boundaries += [session.start, session.end + datetime.timedelta(microseconds=1)]
+        return boundaries
 
 
 class WebinarListingPageMixin(models.Model):

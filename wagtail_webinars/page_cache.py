@@ -1,0 +1,133 @@
+"""Fragment caching of the session and series pages.
+
+The templates wrap what is the same for every visitor (header, programme, speakers, contacts,
+technical help, a series' sessions, the JSON-LD) in Wagtail's ``{% wagtailpagecache %}``, which
+skips the cache in previews and keys on the page's own ``cache_key`` (its id, URL path and last
+publication) and the site. On top of that the key carries ``webinars_cache_version``:
+
+- the language, since the fragments hold translated text and dates;
+- a generation counter that every change to something a page shows but does not own bumps
+  (speakers, contact persons, notices, FAQs, other pages such as the series or its sessions);
+  the receivers are connected in ``AppConfig.ready()``;
+- the next moment at which the clock changes what the page shows (a session goes live or ends,
+  a notice appears or expires, a session moves from a series' upcoming to its past dates), from
+  the page's ``get_cache_boundaries()``.
+
+The registration form stays out of the cache: it carries a CSRF token and the number of places
+left. ``WAGTAIL_WEBINARS["CACHE_TIMEOUT"] = 0`` turns the caching off.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache import caches
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .conf import webinar_settings
+
+GENERATION_KEY = "wagtail_webinars:page-cache:generation"
+BOUNDARY_KEY = "wagtail_webinars:page-cache:until:{}"
+# Far enough to mean "nothing on the page changes with the clock".
+NEVER = float("inf")
+
+T = TypeVar("T")
+
+
+def get_cache():
+    """The cache that holds the fragments (``CACHE_ALIAS``)."""
+    return caches[webinar_settings.CACHE_ALIAS]
+
+
+def caching_enabled() -> bool:
+    return webinar_settings.CACHE_TIMEOUT != 0
+
+
+def _new_generation() -> int:
+    # Not 1: after an eviction of the counter, restarting from a small number could bring back
+    # fragments stored under an earlier generation.
+    return time.time_ns()
+
+
+def get_generation(cache, stored: dict[str, Any]) -> int:
+    """The generation from a ``get_many()`` result, set first if the cache had none."""
+    generation = stored.get(GENERATION_KEY)
+    if generation is None:
+        generation = _new_generation()
+        # add(): a concurrent request may have set it first; then read theirs.
+        if not cache.add(GENERATION_KEY, generation, None):
+            generation = cache.get(GENERATION_KEY, generation)
+    return generation
+
+
+def bump_generation(**kwargs: Any) -> None:
+    """Make every cached fragment stale. A receiver for the signals wired in ``apps.py``."""
+    if not caching_enabled():
+        return
+    cache = get_cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not in the cache (evicted, or never set)
+        cache.set(GENERATION_KEY, _new_generation(), None)
+
+
+def bump_generation_for_page(instance: Any = None, **kwargs: Any) -> None:
+    """``post_delete`` receiver (for any model): only a deleted page makes fragments stale."""
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        bump_generation()
+
+
+def next_boundary(boundaries: Iterable[datetime.datetime | None], now: datetime.datetime) -> float:
+    """The earliest of ``boundaries`` after ``now``, as a timestamp; ``NEVER`` if none is."""
+    later = [b.timestamp() for b in boundaries if b is not None and b > now]
+    return min(later, default=NEVER)
+
+
+def cache_version(page: Any, context: dict[str, Any], now: datetime.datetime | None = None) -> str:
+    """What ``webinars_cache_version`` resolves to: language, generation and the moment the
+    clock next changes the page. One cache read per request while nothing has changed."""
+    if not caching_enabled():
+        return ""
+    now = now or timezone.now()
+    cache = get_cache()
+    # The boundary is stored per page state, with the generation it was computed under.
+    boundary_key = BOUNDARY_KEY.format(page.cache_key)
+    stored = cache.get_many([GENERATION_KEY, boundary_key])
+    generation = get_generation(cache, stored)
+    computed = stored.get(boundary_key)
+    if computed is not None and computed[0] == generation and now.timestamp() < computed[1]:
+        until = computed[1]
+    else:
+        until = next_boundary(page.get_cache_boundaries(context, now), now)
+        cache.set(boundary_key, (generation, until), webinar_settings.CACHE_TIMEOUT)
+    return f"{get_language()}:{generation}:{until}"
+
+
+def lazy_cache_version(page: Any, context: dict[str, Any]) -> Callable[[], str]:
+    """A callable for the template context: computed once, and only when a fragment tag asks
+    (never in a preview, where ``{% wagtailpagecache %}`` skips the cache)."""
+    return functools.cache(functools.partial(cache_version, page, context))
+
+
+def cached_until_changed(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the cache until the generation changes (something pages show was
+    saved, published or deleted) or ``CACHE_TIMEOUT`` passes. For what every view of a page
+    reads outside its cached fragments: a session's series, the registration questions."""
+    if not caching_enabled():
+        return compute()
+    cache = get_cache()
+    stored = cache.get_many([GENERATION_KEY, key])
+    generation = get_generation(cache, stored)
+    computed = stored.get(key)
+    if computed is not None and computed[0] == generation:
+        return computed[1]
+    value = compute()
+    cache.set(key, (generation, value), webinar_settings.CACHE_TIMEOUT)
+    return value
