@@ -2,6 +2,7 @@
 costs fewer queries than a miss."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -240,3 +241,48 @@ def test_places_set_on_the_series_apply_at_once(client, session):
         session=session, status="confirmed", name="Ada", email="ada@example.org"
     )
     assert "Alla platser är tagna" in html(client, session)
+
+
+# -- blocks that render per visitor --------------------------------------------------------
+
+
+def _with_programme_block(session, block_type, value):
+    session.programme = [(block_type, value)]
+    session.save_revision().publish()
+    session.refresh_from_db()
+    return session
+
+
+def test_a_registration_block_in_the_programme_gets_each_visitors_own_csrf_token(
+    session, home, client
+):
+    from django.test import Client
+
+    other = WebinarSessionPageFactory(parent=home, title="Ett annat webbinarium")
+    other.registration_enabled = True
+    other.save_revision().publish()
+    _with_programme_block(session, "registration_form", {"page": other})
+
+    def tokens(c):
+        html = c.get(session.url).content.decode()
+        return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+
+    first = tokens(client)
+    second = tokens(Client())
+    # The page shows two forms (its own and the block's). Django masks the token differently for
+    # every response, so a token seen by the first visitor must never reach the second.
+    assert first and second
+    assert not first & second
+
+
+def test_a_feedback_block_in_the_programme_shows_one_visitors_thanks_to_nobody_else(
+    session, client
+):
+    _with_programme_block(session, "feedback", None)
+    thanked = client.get(f"{session.url}?ww_feedback=thanks").content.decode()
+    fresh = client.get(session.url).content.decode()
+    assert "Tack för att du hjälper oss!" in thanked
+    assert "Tack för att du hjälper oss!" not in fresh
+    # The block takes the place of the base template's widget: one widget, hit or miss.
+    assert fresh.count('id="ww-feedback"') == 1
+    assert client.get(session.url).content.decode().count('id="ww-feedback"') == 1

@@ -13,6 +13,10 @@ class FeedbackBlock(blocks.StaticBlock):
     base.html has the tag too, and not at all when the page's feedback switch is off.
     """
 
+    #: It shows the visitor's own state (thanks, the comment box), so a page that holds it is
+    #: not served from our fragment cache (wagtail_webinars.page_cache).
+    renders_per_visitor = True
+
     class Meta:
         label = _("Feedback question")
         icon = "help"

@@ -110,6 +110,35 @@ def cache_version(page: Any, context: dict[str, Any], now: datetime.datetime | N
     return f"{get_language()}:{generation}:{until}"
 
 
+def renders_per_visitor(page: Any) -> bool:
+    """Whether one of the page's StreamFields holds a block that shows something of the
+    visitor's own (a registration form with its CSRF token, the feedback widget's state).
+
+    Such a page is rendered whole for every request. Reads only the stored block types, so it
+    costs no query and converts no block value.
+    """
+    from wagtail.fields import StreamField
+
+    for field in page._meta.concrete_fields:
+        if not isinstance(field, StreamField):
+            continue
+        value = getattr(page, field.attname)
+        child_blocks = value.stream_block.child_blocks
+        for item in value.raw_data:
+            block = child_blocks.get(item["type"]) if item else None
+            if getattr(block, "renders_per_visitor", False):
+                return True
+    return False
+
+
+def cache_timeout_for(page: Any) -> int | None:
+    """The timeout for the page's fragments: ``CACHE_TIMEOUT``, or 0 (no caching) for a page
+    that renders something per visitor."""
+    if renders_per_visitor(page):
+        return 0
+    return webinar_settings.CACHE_TIMEOUT
+
+
 def lazy_cache_version(page: Any, context: dict[str, Any]) -> Callable[[], str]:
     """A callable for the template context: computed once, and only when a fragment tag asks
     (never in a preview, where ``{% wagtailpagecache %}`` skips the cache)."""

@@ -40,6 +40,10 @@ class RegistrationFormBlock(blocks.StructBlock):
         help_text=_("The session or series that visitors register for."),
     )
 
+    #: It carries the visitor's CSRF token and the places left, so a page that holds it is not
+    #: served from our fragment cache (wagtail_webinars.page_cache).
+    renders_per_visitor = True
+
     class Meta:
         icon = "form"
         label = _("Registration form")

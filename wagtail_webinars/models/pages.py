@@ -170,7 +170,7 @@ class WebinarPageMixin(models.Model):
         context["webinars_base_template"] = webinar_settings.BASE_TEMPLATE
         context["webinars_main_landmark"] = webinar_settings.MAIN_LANDMARK
         context["webinars_cache_alias"] = webinar_settings.CACHE_ALIAS
-        context["webinars_cache_timeout"] = webinar_settings.CACHE_TIMEOUT
+        context["webinars_cache_timeout"] = page_cache.cache_timeout_for(self)
         context["webinars_cache_version"] = page_cache.lazy_cache_version(self, context)
         context["speakers"] = SimpleLazyObject(self.get_speakers)
         context["contacts"] = SimpleLazyObject(self.get_contacts)
