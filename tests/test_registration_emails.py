@@ -20,6 +20,7 @@ from tests.factories import (
     WebinarSessionPageFactory,
 )
 from wagtail_webinars.emails import send_queued_email
+from wagtail_webinars.ical import PublishedSessionCalendar, RegistrationInvitation
 from wagtail_webinars.models import (
     DeliveryState,
     EmailKind,
@@ -175,6 +176,35 @@ def test_invitation_has_the_same_uid_as_the_sessions_calendar_file(session, sent
     invitation = icalendar.Calendar.from_ical(calendar_of(mail.outbox[0]).get_payload(decode=True))
     download = client.get(reverse("wagtail_webinars:session_calendar", args=[session.pk]))
     published = icalendar.Calendar.from_ical(download.content)
+    assert invitation.walk("VEVENT")[0]["UID"] == published.walk("VEVENT")[0]["UID"]
+
+
+class KommunenCalendar(PublishedSessionCalendar):
+    def item_summary(self):
+        return f"Kommunen: {self.session.title}"
+
+
+class KommunenInvitation(RegistrationInvitation):
+    def item_summary(self):
+        return f"Kommunen: {self.session.title}"
+
+
+@override_settings(
+    WAGTAIL_WEBINARS={
+        "CALENDAR_CLASS": "tests.test_registration_emails.KommunenCalendar",
+        "INVITATION_CLASS": "tests.test_registration_emails.KommunenInvitation",
+    }
+)
+def test_a_host_changes_one_calendar_property_in_the_file_and_the_invitation(
+    session, sent, client
+):
+    sent(register, session, request())
+    invitation = icalendar.Calendar.from_ical(calendar_of(mail.outbox[0]).get_payload(decode=True))
+    download = client.get(reverse("wagtail_webinars:session_calendar", args=[session.pk]))
+    published = icalendar.Calendar.from_ical(download.content)
+    expected = f"Kommunen: {session.title}"
+    assert invitation.walk("VEVENT")[0]["SUMMARY"] == expected
+    assert published.walk("VEVENT")[0]["SUMMARY"] == expected
     assert invitation.walk("VEVENT")[0]["UID"] == published.walk("VEVENT")[0]["UID"]
 
 

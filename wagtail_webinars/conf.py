@@ -20,6 +20,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIN_LANDMARK": True,
     # Time zone that session times are shown in, whatever settings.TIME_ZONE says.
     "TIME_ZONE": "Europe/Stockholm",
+    # Dotted path of the class that builds a session's downloadable .ics (see ical.py).
+    "CALENDAR_CLASS": "wagtail_webinars.ical.PublishedSessionCalendar",
+    # Dotted path of the class that builds the invitation in confirmation e-mails.
+    "INVITATION_CLASS": "wagtail_webinars.ical.RegistrationInvitation",
     # Sessions per page on a WebinarListingPage.
     "LISTING_PER_PAGE": 10,
     # Origins (scheme://host[:port]) of separate frontends allowed to POST to the JSON endpoints.

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .conf import webinar_settings
-from .ical import RegistrationInvitation
+from .ical import get_invitation_class
 from .models.registrations import (
     DeliveryState,
     EmailKind,
@@ -136,7 +136,7 @@ def build_message(email: RegistrationEmail) -> EmailMultiAlternatives:
     message.attach_alternative(html, "text/html")
     if email.kind in INVITATION_KINDS:
         organizer = contacts[0].contact if contacts and contacts[0].contact.email else None
-        invitation = RegistrationInvitation(
+        invitation = get_invitation_class()(
             context["session"],
             registration,
             organizer_email=organizer.email if organizer else sender_address(),

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 import icalendar
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.module_loading import import_string
 
 from . import __version__
+from .conf import webinar_settings
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -177,5 +179,14 @@ class RegistrationInvitation(SessionCalendar):
 
 
 def get_calendar_class() -> type[SessionCalendar]:
-    """The class for downloadable calendar files (override point for subclasses of the view)."""
-    return PublishedSessionCalendar
+    """The class for downloadable calendar files: ``WAGTAIL_WEBINARS["CALENDAR_CLASS"]``."""
+    return import_string(webinar_settings.CALENDAR_CLASS)
+
+
+def get_invitation_class() -> type[RegistrationInvitation]:
+    """The class for invitations in e-mails: ``WAGTAIL_WEBINARS["INVITATION_CLASS"]``.
+
+    Override ``item_*`` methods in a subclass of ``RegistrationInvitation``; keep ``item_uid()``
+    equal to the downloadable file's, so an attendee's calendar updates one event.
+    """
+    return import_string(webinar_settings.INVITATION_CLASS)
