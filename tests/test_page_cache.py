@@ -286,3 +286,56 @@ def test_a_feedback_block_in_the_programme_shows_one_visitors_thanks_to_nobody_e
     # The block takes the place of the base template's widget: one widget, hit or miss.
     assert fresh.count('id="ww-feedback"') == 1
     assert client.get(session.url).content.decode().count('id="ww-feedback"') == 1
+
+
+# -- the registration form, cached per state ------------------------------------------------
+
+
+def _form_tokens(html):
+    return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+
+
+def test_the_cached_registration_form_carries_each_visitors_own_csrf_token(session, client):
+    from django.test import Client
+
+    session.registration_enabled = True
+    session.save_revision().publish()
+    first = client.get(session.url)
+    second_client = Client()
+    second = second_client.get(session.url)
+    first_tokens, second_tokens = _form_tokens(first.content.decode()), _form_tokens(
+        second.content.decode()
+    )
+    assert first_tokens and second_tokens and not first_tokens & second_tokens
+    assert "__wagtail_webinars_csrf_token__" not in second.content.decode()
+    # The token in the form matches the visitor's own cookie: the POST is accepted.
+    response = second_client.post(
+        f"/kalender/webbinarier/sessions/{session.pk}/register/",
+        {
+            "csrfmiddlewaretoken": second_tokens.pop(),
+            "name": "Anna Berg",
+            "email": "anna@kommun.example",
+            "organisation": "Kiruna kommun",
+            "municipality_code": "2584",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Registration.objects.filter(email="anna@kommun.example").exists()
+
+
+def test_the_cached_registration_form_shows_places_left_as_they_change(session, client):
+    from wagtail_webinars.services import RegistrationRequest, register
+
+    session.registration_enabled = True
+    session.registration_capacity = 2
+    session.registration_waitlist = True
+    session.save_revision().publish()
+    before = client.get(session.url).content.decode()
+    register(session, RegistrationRequest(name="A", email="a@x.example", municipality_code="0180"))
+    after = client.get(session.url).content.decode()
+    assert before != after
+    register(session, RegistrationRequest(name="B", email="b@x.example", municipality_code="0180"))
+    full = client.get(session.url).content.decode()
+    assert "Anmäl dig till väntelistan" not in before
+    assert "Anmäl dig till väntelistan" in full

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -137,6 +138,45 @@ def cache_timeout_for(page: Any) -> int | None:
     if renders_per_visitor(page):
         return 0
     return webinar_settings.CACHE_TIMEOUT
+
+
+def registration_fragment_key(page: Any, registration: dict[str, Any]) -> str | None:
+    """The cache key of a page's empty registration form in its current state; ``None`` when
+    caching is off. Everything the form shows is in it: the page's revision, the language, the
+    generation (questions), the settings for consent and privacy link, and the state of each
+    session it registers for."""
+    if not caching_enabled():
+        return None
+    cache = get_cache()
+    generation = get_generation(cache, cache.get_many([GENERATION_KEY]))
+    if registration.get("is_series"):
+        states = [
+            (option.session.pk, option.session.cache_key, _state_tuple(option.state))
+            for option in registration.get("options") or []
+        ]
+    else:
+        states = [_state_tuple(registration["state"])]
+    shown = (
+        registration.get("open"),
+        str(registration.get("message", "")),
+        states,
+        str(webinar_settings.REGISTRATION_CONSENT_TEXT),
+        webinar_settings.PRIVACY_POLICY_URL,
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+    return f"wagtail_webinars:registration:{page.cache_key}:{get_language()}:{generation}:{digest}"
+
+
+def _state_tuple(state: Any) -> tuple:
+    if state is None:
+        return ()
+    return (
+        state.is_open,
+        state.reason_code,
+        str(state.message),
+        state.places_left,
+        state.waitlist_open,
+    )
 
 
 def lazy_cache_version(page: Any, context: dict[str, Any]) -> Callable[[], str]:

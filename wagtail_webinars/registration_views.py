@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
@@ -90,7 +91,9 @@ def build_form(page, data=None, *, options: list[SessionOption] | None = None) -
     )
 
 
-def registration_context(page, form: RegistrationForm | None = None) -> dict[str, Any]:
+def registration_context(
+    page, form: RegistrationForm | None = None, *, with_form: bool = True
+) -> dict[str, Any]:
     """What includes/registration_form.html needs for a session or series page.
 
     ``open`` says whether the form is shown at all; ``message`` says why not. Used by the session
@@ -124,9 +127,50 @@ def registration_context(page, form: RegistrationForm | None = None) -> dict[str
     # A form sent back with errors is shown even if registration closed meanwhile, so that
     # nothing the visitor typed is lost; the summary at its top says why it was refused.
     context["show_form"] = context["open"] or form is not None
-    if context["show_form"]:
+    context["options_for_form"] = options
+    if context["show_form"] and with_form:
         context["form"] = form or build_form(page, options=options)
     return context
+
+
+REGISTRATION_TEMPLATE = "wagtail_webinars/includes/registration.html"
+# Stands in for the visitor's CSRF token in a cached fragment; replaced on every request.
+CSRF_PLACEHOLDER = "__wagtail_webinars_csrf_token__"
+
+
+def render_registration(request: HttpRequest | None, page) -> str:
+    """ "Anmäl dig" for a session or series page, as includes/registration.html renders it.
+
+    The empty form looks the same to every visitor while the registration state (open, places
+    left, waiting list, why it is closed) stays the same, so it is rendered once per state and
+    kept in the page cache with a placeholder for the CSRF token, which is filled in for each
+    request. The state itself is read fresh every time. A form with errors never comes here:
+    the registration view renders it directly.
+    """
+    from django.middleware.csrf import get_token
+    from django.template.loader import render_to_string
+
+    from . import page_cache
+
+    registration = registration_context(page, with_form=False)
+    if registration["hidden"]:
+        return ""
+    in_preview = getattr(request, "is_preview", False)
+    key = None if in_preview else page_cache.registration_fragment_key(page, registration)
+    html = page_cache.get_cache().get(key) if key else None
+    if html is None:
+        if registration["show_form"]:
+            registration["form"] = build_form(page, options=registration["options_for_form"])
+        html = render_to_string(
+            REGISTRATION_TEMPLATE,
+            {"target": page, "registration": registration, "csrf_token": CSRF_PLACEHOLDER},
+            request=request,
+        )
+        if key:
+            page_cache.get_cache().set(key, html, webinar_settings.CACHE_TIMEOUT)
+    token = get_token(request) if request is not None else ""
+    # Rendered by our own template (autoescaped); the token is Django's, of [a-zA-Z0-9].
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308
 
 
 def _render_form_page(request: HttpRequest, page, form=None, status: int = 200) -> HttpResponse:

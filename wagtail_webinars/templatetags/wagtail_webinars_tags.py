@@ -142,6 +142,19 @@ def webinar_stream(context, stream, parent_level: int = 2) -> str:
     return mark_safe(keep_heading_outline(html, parent_level=parent_level))  # noqa: S308
 
 
+@register.simple_tag(takes_context=True)
+def webinar_registration(context, target) -> str:
+    """ "Anmäl dig" for a session or series: ``{% webinar_registration page %}``.
+
+    Renders includes/registration.html (override that file, or its fragments, to change the
+    markup); the empty form is cached per registration state, see
+    ``registration_views.render_registration``.
+    """
+    from ..registration_views import render_registration
+
+    return render_registration(context.get("request"), target.specific)
+
+
 @register.simple_tag
 def webinar_registration_context(page, form=None) -> dict:
     """What the registration fragment needs for a session or series page:
