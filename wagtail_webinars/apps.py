@@ -66,5 +66,13 @@ class WagtailWebinarsConfig(AppConfig):
         post_delete.connect(
             bump_generation_for_page, dispatch_uid="wagtail_webinars.page_cache.delete"
         )
+        # Registration: a capacity raised and published goes to those on the waiting list.
+        # Connected after the cache receivers above, so a session reads its series as published.
+        from .services import promote_waitlisted_on_publish
+
+        page_published.connect(
+            promote_waitlisted_on_publish,
+            dispatch_uid="wagtail_webinars.services.promote_waitlisted_on_publish",
+        )
         for check in webinar_checks.ALL_CHECKS:
             checks.register(check, "wagtail_webinars")

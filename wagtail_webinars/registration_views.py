@@ -105,10 +105,12 @@ def registration_context(
         open_options = [o for o in options if o.can_register]
         context["options"] = options
         context["closed_options"] = [o for o in options if not o.can_register]
+        # The series' own switch and window, as register_for_series() applies them.
+        series_state = services.series_registration_state(page)
         context["state"] = None
-        context["open"] = bool(open_options) and page.registration_enabled
-        if not page.registration_enabled:
-            context["message"] = gettext("Registration for this series is closed.")
+        context["open"] = bool(open_options) and series_state.is_open
+        if not series_state.is_open:
+            context["message"] = series_state.message
         elif not options:
             context["message"] = gettext("No dates in this series are planned at the moment.")
         elif not open_options:
@@ -234,10 +236,25 @@ def _handle_post(request: HttpRequest, page) -> HttpResponse:
     return redirect(_result_url(pairs))
 
 
+def get_viewable_page(request: HttpRequest, model, page_id: int):
+    """The live page, if ``request`` may see it; else 404, as for a page that does not exist.
+
+    A private (view-restricted) page shows its form to those it lets in (logged in, in the
+    group, or past its password), so their POST must be taken too: every restriction on the
+    page and its ancestors is asked, as Wagtail's own page serving does. The JSON API has no
+    session to carry a login or a password, and keeps refusing private pages.
+    """
+    page = get_object_or_404(model.objects.live(), pk=page_id)
+    for restriction in page.get_view_restrictions():
+        if not restriction.accept_request(request):
+            raise Http404("No page here")
+    return page
+
+
 @require_http_methods(["GET", "POST"])
 def session_register(request: HttpRequest, page_id: int) -> HttpResponse:
     """The registration form of one session on a page of its own; the target of every form."""
-    session = get_object_or_404(session_page_model().objects.live().public(), pk=page_id)
+    session = get_viewable_page(request, session_page_model(), page_id)
     if request.method == "POST":
         return _handle_post(request, session)
     return _render_form_page(request, session)
@@ -246,7 +263,7 @@ def session_register(request: HttpRequest, page_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def series_register(request: HttpRequest, page_id: int) -> HttpResponse:
     """One form for all dates of a series, or the dates the visitor ticks."""
-    series = get_object_or_404(series_page_model().objects.live().public(), pk=page_id)
+    series = get_viewable_page(request, series_page_model(), page_id)
     if request.method == "POST":
         return _handle_post(request, series)
     return _render_form_page(request, series)

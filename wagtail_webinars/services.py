@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
@@ -186,12 +186,17 @@ def effective_capacity(session: Any) -> int | None:
 
 
 def registration_state(
-    session: Any, now: datetime.datetime | None = None, *, places_taken: int | None = None
+    session: Any,
+    now: datetime.datetime | None = None,
+    *,
+    places_taken: int | None = None,
+    waiting: int | None = None,
 ) -> RegistrationState:
     """Whether ``session`` takes registrations at ``now``, with a translated reason if not.
 
     Order of reasons: disabled, cancelled, ended, started, not yet open, closed, full.
-    ``places_taken`` saves a query when the caller has just counted them.
+    ``places_taken`` and ``waiting`` (registrations on the waiting list) save a query when the
+    caller has just counted them.
     """
     now = now or timezone.now()
     capacity = effective_capacity(session)
@@ -209,25 +214,33 @@ def registration_state(
         return closed("ended", gettext("Registration is closed because the webinar is over."))
     if now >= session.start:
         return closed("started", gettext("Registration is closed because the webinar has started."))
-    opens = session.registration_opens_at
-    if opens and now < opens:
-        from .templatetags.wagtail_webinars_tags import webinar_local
-
-        local = webinar_local(opens)
-        message = gettext("Registration opens %(date)s.") % {
-            "date": _format_datetime(local),
-        }
-        state = closed("not_yet_open", message)
-        state.opens_at = opens
-        return state
-    closes = session.registration_closes_at
-    if closes and now >= closes:
-        return closed("closed", gettext("Registration has closed."))
+    window = _window_state(session, now, capacity)
+    if window is not None:
+        return window
     if capacity is None:
         return RegistrationState(True, None, "", None, False, None)
-    if places_taken is None:
-        places_taken = Registration.objects.filter(session_id=session.pk).places_taken()
+    if places_taken is None or waiting is None:
+        counts = Registration.objects.filter(session_id=session.pk).aggregate(
+            taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+        places_taken, waiting = counts["taken"] or 0, counts["waiting"]
     places_left = max(0, capacity - places_taken)
+    if places_left > 0 and waiting:
+        # Free places that the first in line does not fit into stay theirs to wait for:
+        # nobody jumps the waiting list, so the page offers the list, as register() decides.
+        if session.registration_waitlist:
+            return RegistrationState(
+                True,
+                None,
+                gettext(
+                    "Others are waiting for the free places. You can register for the waiting list."
+                ),
+                places_left,
+                True,
+                capacity,
+            )
+        return closed("full", gettext("All places are taken."))
     if places_left > 0:
         message = ngettext("%(count)d place left.", "%(count)d places left.", places_left) % {
             "count": places_left
@@ -245,12 +258,42 @@ def registration_state(
     return RegistrationState(False, "full", gettext("All places are taken."), 0, False, capacity)
 
 
-def _format_datetime(value: datetime.datetime) -> str:
-    from django.utils import formats
+def _window_state(
+    page: Any, now: datetime.datetime, capacity: int | None = None
+) -> RegistrationState | None:
+    """The editor's open/close window of a session or a series: a closed state, or None when
+    ``now`` is inside it. The one place this rule lives, for the page and the POST alike."""
+    # The template tags hold the one way a date is written ("fredag 5 mars 2027 kl. 08.00").
+    from .templatetags.wagtail_webinars_tags import webinar_datetime
 
-    from .templatetags.wagtail_webinars_tags import webinar_date_format, webinar_time_format
+    opens = page.registration_opens_at
+    if opens and now < opens:
+        message = gettext("Registration opens %(date)s.") % {"date": webinar_datetime(opens)}
+        return RegistrationState(False, "not_yet_open", message, None, False, capacity, opens)
+    closes = page.registration_closes_at
+    if closes and now >= closes:
+        return RegistrationState(
+            False, "closed", gettext("Registration has closed."), None, False, capacity
+        )
+    return None
 
-    return f"{formats.date_format(value, webinar_date_format())} {formats.time_format(value, webinar_time_format())}"
+
+def series_registration_state(
+    series: Any, now: datetime.datetime | None = None
+) -> RegistrationState:
+    """Whether the series form (one form for several dates) takes registrations at ``now``.
+
+    The series' own switch and window govern its form; each date is then decided by
+    ``registration_state()`` of its session. ``registration_context()`` shows this state and
+    ``register_for_series()`` refuses with its message, so the page says why exactly when the
+    POST would be refused.
+    """
+    now = now or timezone.now()
+    if not series.registration_enabled:
+        return RegistrationState(
+            False, "disabled", gettext("This series does not take registrations."), None, False
+        )
+    return _window_state(series, now) or RegistrationState(True, None, "", None, False)
 
 
 def get_registration_by_token(token: str) -> Registration | None:
@@ -339,7 +382,20 @@ def register(
                 # what the previous holder committed (a count in the locking statement would
                 # read the snapshot taken before the wait, and overbook).
                 counts = _count(counting_query)
-                state = registration_state(session, now, places_taken=counts["taken"])
+                # Places free while people wait: the capacity was raised without a publish
+                # (which promotes, see promote_waitlisted_on_publish). Those waiting get them
+                # first; then count again.
+                places_free_while_waiting = (
+                    counts["waiting"]
+                    and capacity is not None
+                    and counts["taken"] < capacity
+                    and counts["duplicate_id"] is None
+                )
+                if places_free_while_waiting and promote_waitlisted(session, now):
+                    counts = _count(counting_query)
+                state = registration_state(
+                    session, now, places_taken=counts["taken"], waiting=counts["waiting"]
+                )
                 if not state.is_open and state.reason_code != "full":
                     raise RegistrationClosed(state.message)
                 if counts["duplicate_id"] is not None:
@@ -447,7 +503,8 @@ def _decide_status(
         return RegistrationStatus.CONFIRMED
     if session.registration_waitlist:
         return RegistrationStatus.WAITLISTED
-    left = max(0, capacity - taken)
+    # Places free while others wait are theirs, not left for a newcomer.
+    left = 0 if counts["waiting"] else max(0, capacity - taken)
     if left:
         message = ngettext(
             "Only %(count)d place is left; remove some participants and try again.",
@@ -475,14 +532,9 @@ def register_for_series(
     """
     language = data.language if data.language in ("sv", "en") else "sv"
     now = now or timezone.now()
-    series_closed: str | None = None
     with translation.override(language):
-        if not series.registration_enabled:
-            series_closed = gettext("This series does not take registrations.")
-        elif series.registration_opens_at and now < series.registration_opens_at:
-            series_closed = gettext("Registration for this series has not opened yet.")
-        elif series.registration_closes_at and now >= series.registration_closes_at:
-            series_closed = gettext("Registration has closed.")
+        series_state = series_registration_state(series, now)
+        series_closed = None if series_state.is_open else series_state.message
         not_in_series = gettext("This webinar is not part of the series.")
     results: list[RegistrationOutcome | RegistrationError] = []
     for session in sessions:
@@ -560,3 +612,40 @@ def promote_waitlisted(session: Any, now: datetime.datetime | None = None) -> li
         if free is not None:
             free -= waiting.places
     return promoted
+
+
+def promote_after_capacity_change(session: Any, *, lock: Lock | None = None) -> list[Registration]:
+    """Promote from the waiting list of ``session`` as far as its capacity now allows, under
+    the session lock, e-mailing each promoted person (``promote_waitlisted()``)."""
+    lock = lock or session_row_lock
+    with transaction.atomic(), lock(session):
+        return promote_waitlisted(session)
+
+
+def promote_waitlisted_on_publish(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """``page_published`` receiver (wired in ``AppConfig.ready()``): an editor who raises a
+    capacity and publishes gives the new places to those waiting, not to the next newcomer.
+
+    A published session is checked itself; a published series, each of its sessions that
+    inherits the series' capacity (one with its own capacity is untouched by the series').
+    """
+    from .pagemodel import series_page_model
+
+    session_model = session_page_model()
+    if isinstance(instance, session_model):
+        sessions = [instance]
+    elif isinstance(instance, series_page_model()):
+        # Only those with someone waiting: the others need no lock.
+        someone_waits = Registration.objects.waitlisted().filter(session_id=OuterRef("pk"))
+        sessions = list(
+            session_model.objects.child_of(instance)
+            .filter(registration_capacity__isnull=True)
+            .filter(Exists(someone_waits))
+        )
+        for session in sessions:
+            # The capacity just published, not the series cached before this publish.
+            session.__dict__["series"] = instance
+    else:
+        return
+    for session in sessions:
+        promote_after_capacity_change(session)
