@@ -60,7 +60,7 @@ def install_as_documented(site: Path) -> None:
 
 RENDER_SCRIPT = textwrap.dedent(
     """
-    import json, os
+    import json, os, sys
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hostsite.settings.dev")
     import django
     django.setup()
@@ -70,8 +70,8 @@ RENDER_SCRIPT = textwrap.dedent(
     client = Client()
     page = client.get(session.url)
     ics = client.get(f"/webinars/sessions/{session.pk}/calendar.ics")
-    print(json.dumps({"status": page.status_code, "html": page.content.decode(),
-                      "ics_status": ics.status_code, "ics": ics.content.decode()}))
+    sys.stdout.write(json.dumps({"status": page.status_code, "html": page.content.decode(),
+                                 "ics_status": ics.status_code, "ics": ics.content.decode()}))
     """
 )
 
