@@ -46,7 +46,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: like most municipal sites, the demo is in Swedish whatever language
+    # the browser asks for (its content is Swedish). Add it to offer English to visitors.
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
