@@ -35,7 +35,7 @@ from .forms import ANSWER_PREFIX, RegistrationForm
 from .origin import is_allowed_origin
 from .pagemodel import series_page_model, session_page_model
 from .ratelimit import rate_limit_exceeded
-from .registration_views import build_form, series_options
+from .registration_views import build_form, series_options, visitor_language
 from .templatetags.wagtail_webinars_tags import webinar_isoformat
 
 LANGUAGES = ("sv", "en")
@@ -50,8 +50,7 @@ def error_response(code: str, message: str, status: int) -> JsonResponse:
 
 
 def _language_from_request(request: HttpRequest) -> str:
-    language = translation.get_language_from_request(request) or "sv"
-    return "en" if language.lower().startswith("en") else "sv"
+    return visitor_language(translation.get_language_from_request(request))
 
 
 def json_endpoint(view: Callable) -> Callable:

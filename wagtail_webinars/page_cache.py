@@ -79,9 +79,10 @@ def bump_generation(**kwargs: Any) -> None:
 
 def bump_generation_for_page(instance: Any = None, **kwargs: Any) -> None:
     """``post_delete`` receiver (for any model): only a deleted page makes fragments stale."""
-    from wagtail.models import Page
+    import swapper
 
-    if isinstance(instance, Page):
+    # The site's base page model (Wagtail 8 can swap it), so its own page types count too.
+    if isinstance(instance, swapper.load_model("wagtailcore", "Page")):
         bump_generation()
 
 

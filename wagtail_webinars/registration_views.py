@@ -35,9 +35,12 @@ RESULT_SALT = "wagtail_webinars.registration-result"
 RESULT_MAX_AGE = 60 * 60 * 24
 
 
-def visitor_language() -> str:
-    """ "en" for English visitors, otherwise "sv": the languages registrations are handled in."""
-    return "en" if (get_language() or "").lower().startswith("en") else "sv"
+def visitor_language(language: str | None = None) -> str:
+    """ "en" for English visitors, otherwise "sv": the languages registrations are handled in.
+
+    ``language`` is a language code (the active language when left out)."""
+    language = language if language is not None else get_language()
+    return "en" if (language or "").lower().startswith("en") else "sv"
 
 
 def base_context(**extra: Any) -> dict[str, Any]:

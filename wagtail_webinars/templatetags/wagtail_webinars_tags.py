@@ -155,19 +155,6 @@ def webinar_registration(context, target) -> str:
     return render_registration(context.get("request"), target.specific)
 
 
-@register.simple_tag
-def webinar_registration_context(page, form=None) -> dict:
-    """What the registration fragment needs for a session or series page:
-    ``{% webinar_registration_context page as registration %}``.
-
-    Used by includes/registration.html, which the session and series pages and
-    ``RegistrationFormBlock`` include; the state and its message come from ``services``.
-    """
-    from ..registration_views import registration_context
-
-    return registration_context(page.specific, form)
-
-
 # ---------------------------------------------------------------------------------------------
 # Feedback widget ("Hjälpte informationen på sidan dig?")
 # ---------------------------------------------------------------------------------------------
