@@ -124,7 +124,7 @@ def main() -> None:
         django.setup()
         from django.db import connection
 
-        from wagtail_webinars.models import Feedback
+        from wagtail_webinars.feedback.models import Feedback
 
         rows = Feedback.objects.filter(page_id=page_id).count()
         unscrubbed = Feedback.objects.filter(comment__contains="070-123").count()

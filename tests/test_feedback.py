@@ -10,13 +10,9 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from tests.factories import WebinarSessionPageFactory
-from wagtail_webinars.feedback import (
-    FeedbackService,
-    get_feedback_service,
-    scrub_query_string,
-    scrub_text,
-)
-from wagtail_webinars.models import Feedback
+from wagtail_webinars.feedback.models import Feedback
+from wagtail_webinars.feedback.scrub import scrub_query_string, scrub_text
+from wagtail_webinars.feedback.services import FeedbackService, get_feedback_service
 
 pytestmark = pytest.mark.django_db
 

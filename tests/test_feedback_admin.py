@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from wagtail.models import GroupPagePermission, Page
 
 from tests.factories import WebinarSessionPageFactory
-from wagtail_webinars.feedback import feedback_disabled_page_ids
-from wagtail_webinars.models import Feedback
+from wagtail_webinars.feedback.models import Feedback
+from wagtail_webinars.feedback.page_switch import feedback_disabled_page_ids
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from tests.factories import WebinarSessionPageFactory
-from wagtail_webinars.models import Feedback
+from wagtail_webinars.feedback.models import Feedback
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import WebinarSessionPageFactory
-from wagtail_webinars.feedback import get_feedback_service
-from wagtail_webinars.models import Feedback
+from wagtail_webinars.feedback.models import Feedback
+from wagtail_webinars.feedback.services import get_feedback_service
 
 pytestmark = pytest.mark.django_db
 

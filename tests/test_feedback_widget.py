@@ -15,7 +15,7 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 
 from tests.factories import WebinarSessionPageFactory
-from wagtail_webinars.feedback import DISABLED_PAGES_CACHE_KEY, set_feedback_enabled
+from wagtail_webinars.feedback.page_switch import DISABLED_PAGES_CACHE_KEY, set_feedback_enabled
 
 pytestmark = pytest.mark.django_db
 

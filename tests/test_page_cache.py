@@ -325,7 +325,7 @@ def test_the_cached_registration_form_carries_each_visitors_own_csrf_token(sessi
 
 
 def test_the_cached_registration_form_shows_places_left_as_they_change(session, client):
-    from wagtail_webinars.services import RegistrationRequest, register
+    from wagtail_webinars.registration.services import RegistrationRequest, register
 
     session.registration_enabled = True
     session.registration_capacity = 2

@@ -11,11 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from wagtail_webinars.dates import format_timespan as webinar_timespan
+from wagtail_webinars.markup import keep_heading_outline
 from wagtail_webinars.models import ComputedStatus, SessionStatus
-from wagtail_webinars.templatetags.wagtail_webinars_tags import (
-    keep_heading_outline,
-    webinar_timespan,
-)
 
 from .factories import (
     NoticeFactory,
@@ -415,7 +413,7 @@ def test_json_ld_cannot_be_closed_by_an_editors_text(client, home):
 
 
 def test_embedded_frame_gets_the_editors_title():
-    from wagtail_webinars.templatetags.wagtail_webinars_tags import webinar_titled_iframes
+    from wagtail_webinars.markup import titled_iframes as webinar_titled_iframes
 
     html = '<iframe src="https://video.example.org/1" allowfullscreen></iframe>'
     assert webinar_titled_iframes(html, "Inspelning & text") == (
@@ -424,7 +422,7 @@ def test_embedded_frame_gets_the_editors_title():
 
 
 def test_embedded_frame_keeps_a_title_the_provider_sent():
-    from wagtail_webinars.templatetags.wagtail_webinars_tags import webinar_titled_iframes
+    from wagtail_webinars.markup import titled_iframes as webinar_titled_iframes
 
     html = '<iframe title="YouTube" src="https://video.example.org/1"></iframe>'
     assert webinar_titled_iframes(html, "Inspelning") == html

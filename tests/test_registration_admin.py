@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
 from wagtail_webinars.models import EmailKind, Registration
-from wagtail_webinars.services import RegistrationRequest, register
+from wagtail_webinars.registration.services import RegistrationRequest, register
 
 INDEX = "wagtail_webinars_registration_modeladmin_index"
 

@@ -12,7 +12,7 @@ from wagtail.models import PageViewRestriction
 
 from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
 from wagtail_webinars.models import Registration, RegistrationQuestion, RegistrationStatus
-from wagtail_webinars.services import RegistrationRequest, register
+from wagtail_webinars.registration.services import RegistrationRequest, register
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 

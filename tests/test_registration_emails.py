@@ -19,7 +19,6 @@ from tests.factories import (
     PageContactPersonFactory,
     WebinarSessionPageFactory,
 )
-from wagtail_webinars.emails import send_queued_email
 from wagtail_webinars.ical import PublishedSessionCalendar, RegistrationInvitation
 from wagtail_webinars.models import (
     DeliveryState,
@@ -28,7 +27,12 @@ from wagtail_webinars.models import (
     Registration,
     RegistrationEmail,
 )
-from wagtail_webinars.services import RegistrationRequest, cancel_registration, register
+from wagtail_webinars.registration.mail import send_queued_email
+from wagtail_webinars.registration.services import (
+    RegistrationRequest,
+    cancel_registration,
+    register,
+)
 
 NOW = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC)
 START = datetime.datetime(2027, 3, 13, 9, 0, tzinfo=datetime.UTC)  # 10.00 in Stockholm

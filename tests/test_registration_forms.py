@@ -5,9 +5,9 @@ from django.test import override_settings
 from django.utils import translation
 
 from tests.factories import WebinarSessionPageFactory
-from wagtail_webinars.forms import RegistrationForm
 from wagtail_webinars.models import QuestionType, RegistrationQuestion
-from wagtail_webinars.services import RegistrationRequest
+from wagtail_webinars.registration.forms import RegistrationForm
+from wagtail_webinars.registration.services import RegistrationRequest
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from wagtail.models import PageViewRestriction
 
 from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
 from wagtail_webinars.models import EmailKind, Registration, RegistrationStatus
-from wagtail_webinars.registration_views import registration_context
-from wagtail_webinars.services import (
+from wagtail_webinars.registration.presentation import registration_context
+from wagtail_webinars.registration.services import (
     RegistrationClosed,
     RegistrationRequest,
     register,

@@ -19,7 +19,7 @@ from wagtail_webinars.models import (
     RegistrationQuestion,
     RegistrationStatus,
 )
-from wagtail_webinars.services import (
+from wagtail_webinars.registration.services import (
     DuplicateRegistration,
     RegistrationClosed,
     RegistrationFull,

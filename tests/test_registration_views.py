@@ -12,9 +12,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
+from wagtail_webinars.blocks import RegistrationFormBlock
 from wagtail_webinars.models import Registration, RegistrationQuestion, RegistrationStatus
-from wagtail_webinars.registration_blocks import RegistrationFormBlock
-from wagtail_webinars.services import RegistrationRequest, register
+from wagtail_webinars.registration.services import RegistrationRequest, register
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
@@ -243,7 +243,7 @@ def test_result_page_shows_the_registrations_status_now(client, session):
     session.save_revision().publish()
     first = register(session, someone(1))
     location = client.post(register_url(session), form_data(participants=""))["Location"]
-    from wagtail_webinars.services import cancel_registration
+    from wagtail_webinars.registration.services import cancel_registration
 
     cancel_registration(first.registration.token)  # promotes the visitor
     assert "Din plats är bekräftad." in client.get(location).content.decode()

@@ -12,9 +12,9 @@ from django.test import RequestFactory
 from wagtail.models import PageViewRestriction
 
 from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
-from wagtail_webinars.feedback import get_feedback_service
-from wagtail_webinars.models import Feedback
-from wagtail_webinars.registration_blocks import RegistrationFormBlock
+from wagtail_webinars.blocks import RegistrationFormBlock
+from wagtail_webinars.feedback.models import Feedback
+from wagtail_webinars.feedback.services import get_feedback_service
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
@@ -141,7 +141,7 @@ def test_a_path_without_personal_details_is_recorded_as_sent(site):
 
 
 def registration_form(page, **overrides):
-    from wagtail_webinars.forms import RegistrationForm
+    from wagtail_webinars.registration.forms import RegistrationForm
 
     data = {
         "name": "Lena Lindgren",
@@ -218,8 +218,8 @@ def test_a_switch_changed_in_another_process_is_seen_within_minutes(home, settin
             "LOCATION": "ww-switch",
         }
     }
-    from wagtail_webinars.feedback import feedback_disabled_page_ids
-    from wagtail_webinars.models import FeedbackPageSetting
+    from wagtail_webinars.feedback.models import FeedbackPageSetting
+    from wagtail_webinars.feedback.page_switch import feedback_disabled_page_ids
 
     assert home.pk not in feedback_disabled_page_ids()
     FeedbackPageSetting.objects.bulk_create([FeedbackPageSetting(page=home, enabled=False)])
@@ -237,7 +237,7 @@ def test_tracking_of_another_apps_message_with_our_metadata_key_changes_nothing(
     from anymail.signals import AnymailTrackingEvent, tracking
 
     from wagtail_webinars.models import DeliveryState
-    from wagtail_webinars.services import RegistrationRequest, register
+    from wagtail_webinars.registration.services import RegistrationRequest, register
 
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
     session = WebinarSessionPageFactory(

@@ -13,6 +13,9 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from .feedback.blocks import FeedbackBlock
+from .pagemodel import series_page_model_name, session_page_model_name
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
 
 
@@ -132,6 +135,58 @@ class TechnicalHelpBlock(blocks.StructBlock):
         template = "wagtail_webinars/blocks/technical_help.html"
 
 
+class WebinarPageChooserBlock(blocks.PageChooserBlock):
+    """Chooses a session or series page: ours, or the site's own that replaces it (swapper).
+
+    Leaves the page types out of its deconstruction, so the migrations of a StreamField that holds
+    it are the same whether or not a site swaps our page types; otherwise ``makemigrations`` on
+    such a site would write a migration into this package.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("page_type", [session_page_model_name(), series_page_model_name()])
+        super().__init__(**kwargs)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        kwargs.pop("page_type", None)
+        return name, args, kwargs
+
+
+class RegistrationFormBlock(blocks.StructBlock):
+    """A StreamField block that renders the registration form of the session or series an editor
+    picks, so a host site can put "Anmäl dig" on a news item or a landing page.
+
+    The form posts to our registration view, which shows it again with any errors, so the page
+    that holds the block needs nothing else. Add it to a host page's StreamField like any block:
+    ``("registration_form", RegistrationFormBlock())``.
+    """
+
+    page = WebinarPageChooserBlock(
+        label=_("Webinar or series"),
+        help_text=_("The session or series that visitors register for."),
+    )
+
+    #: It carries the visitor's CSRF token and the places left, so a page that holds it is not
+    #: served from our fragment cache (wagtail_webinars.page_cache).
+    renders_per_visitor = True
+
+    class Meta:
+        icon = "form"
+        label = _("Registration form")
+        template = "wagtail_webinars/includes/registration_block.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        page = value.get("page")
+        # An unpublished, deleted or private (view-restricted) choice renders nothing: the
+        # registration views take only live, public pages, and the block must not show a private
+        # webinar's title, dates and questions on a public page.
+        visible = page is not None and page.live and not page.get_view_restrictions().exists()
+        context["target"] = page.specific if visible else None
+        return context
+
+
 def programme_blocks() -> list[tuple[str, blocks.Block]]:
     """The blocks of a session's programme and a series' body.
 
@@ -139,9 +194,6 @@ def programme_blocks() -> list[tuple[str, blocks.Block]]:
     (``super().programme_blocks() + [...]``) and so that blocks added by other parts of this app
     (registration, feedback) are picked up here.
     """
-    from .feedback_blocks import FeedbackBlock
-    from .registration_blocks import RegistrationFormBlock
-
     return [
         ("heading", HeadingBlock()),
         ("paragraph", blocks.RichTextBlock(label=_("Rich text"), features=RICH_TEXT_FEATURES, icon="pilcrow")),
@@ -155,3 +207,12 @@ def programme_blocks() -> list[tuple[str, blocks.Block]]:
         ("registration_form", RegistrationFormBlock()),
         ("feedback", FeedbackBlock()),
     ]
+
+
+#: Host migrations (and ours) stored these blocks under the paths they had in 0.1.0's
+#: development; Wagtail deconstructs a block to the path named here, so those migrations stay
+#: valid and ``makemigrations`` sees no change (the old module re-exports them).
+DECONSTRUCT_ALIASES = {
+    WebinarPageChooserBlock: "wagtail_webinars.registration_blocks.WebinarPageChooserBlock",
+    RegistrationFormBlock: "wagtail_webinars.registration_blocks.RegistrationFormBlock",
+}

@@ -1,4 +1,9 @@
-"""System checks for what a host site can get wrong. Each returns ``Error``s with a hint."""
+"""System checks for what a host site can get wrong. Each returns ``Error``s with a hint.
+
+Part of the kernel: the webinar app registers ``WEBINAR_CHECKS`` and the feedback app
+``FEEDBACK_CHECKS`` (``AppConfig.ready()``); the checks both need are in both, and Django runs a
+check registered twice once.
+"""
 
 from __future__ import annotations
 
@@ -27,21 +32,62 @@ REQUIRED_APPS = {
     "wagtail_modeladmin": "wagtail_modeladmin",
     "modelcluster": "modelcluster",
     "rest_framework": "rest_framework",
+    # The widget and its models moved into an app of their own; the webinar pages show it.
+    "wagtail_webinars.feedback": "wagtail_webinars.feedback",
 }
+FEEDBACK_REQUIRED_APPS = ("wagtail", "wagtail.admin")
+
+
+def _missing_apps(required: Iterable[str]) -> list[str]:
+    installed = {config.name for config in apps.get_app_configs()}
+    return [name for name in required if name not in installed]
 
 
 def check_required_apps(app_configs=None, **kwargs) -> list[Error]:
-    installed = {config.name for config in apps.get_app_configs()}
-    missing = [name for name in REQUIRED_APPS if name not in installed]
+    missing = _missing_apps(REQUIRED_APPS)
     if not missing:
         return []
     return [
         Error(
             f"wagtail_webinars needs these apps in INSTALLED_APPS: {', '.join(missing)}.",
-            hint="Add them to INSTALLED_APPS; docs/installation.md lists the whole set.",
+            hint="Add them to INSTALLED_APPS; docs/installation.md lists the whole set. A site "
+            "upgrading from 0.1.0's development versions adds \"wagtail_webinars.feedback\" "
+            "and runs migrate: the feedback answers stay where they are.",
             id="wagtail_webinars.E001",
         )
     ]
+
+
+def check_feedback_required_apps(app_configs=None, **kwargs) -> list[Error]:
+    missing = _missing_apps(FEEDBACK_REQUIRED_APPS)
+    if not missing:
+        return []
+    return [
+        Error(
+            f"wagtail_webinars.feedback needs these apps in INSTALLED_APPS: {', '.join(missing)}.",
+            hint="Add them to INSTALLED_APPS; docs/installation.md shows a site with only the "
+            "feedback widget.",
+            id="wagtail_webinars.E101",
+        )
+    ]
+
+
+def check_feedback_urls_included(app_configs=None, **kwargs) -> list[Error]:
+    try:
+        reverse("wagtail_webinars:feedback")
+    except NoReverseMatch:
+        return [
+            Error(
+                "The URLs of the feedback widget are not included in ROOT_URLCONF.",
+                hint='Add path("webinars/", include("wagtail_webinars.feedback.urls")) to your '
+                "urls.py, before Wagtail's own URLs (any prefix works); a site with the whole "
+                'package includes "wagtail_webinars.urls" instead, which holds them.',
+                id="wagtail_webinars.E102",
+            )
+        ]
+    except Exception:  # noqa: BLE001  a broken ROOT_URLCONF is Django's own check to report
+        return []
+    return []
 
 
 def check_urls_included(app_configs=None, **kwargs) -> list[Error]:
@@ -148,11 +194,16 @@ def check_page_models_swapped(app_configs=None, **kwargs) -> list[Error]:
     return errors
 
 
-ALL_CHECKS: Iterable[Callable] = (
+#: What both apps need: the page shell, the settings dict, the time zone.
+COMMON_CHECKS: tuple[Callable, ...] = (check_base_template, check_settings_keys, check_time_zone)
+WEBINAR_CHECKS: tuple[Callable, ...] = (
     check_required_apps,
     check_urls_included,
-    check_base_template,
-    check_settings_keys,
-    check_time_zone,
+    *COMMON_CHECKS,
     check_page_models_swapped,
+)
+FEEDBACK_CHECKS: tuple[Callable, ...] = (
+    check_feedback_required_apps,
+    check_feedback_urls_included,
+    *COMMON_CHECKS,
 )

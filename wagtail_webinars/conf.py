@@ -38,7 +38,7 @@ DEFAULTS: dict[str, Any] = {
     # "comment_label": ..., "comment_help": ...}; unset keys use the translated defaults.
     "FEEDBACK_TEXTS": {},
     # Dotted path of the feedback service class (validate, scrub, de-duplicate, save).
-    "FEEDBACK_SERVICE": "wagtail_webinars.feedback.FeedbackService",
+    "FEEDBACK_SERVICE": "wagtail_webinars.feedback.services.FeedbackService",
     # Sender of registration e-mails; None uses settings.DEFAULT_FROM_EMAIL.
     "EMAIL_FROM": None,
     # Attempts to send one registration e-mail before it is marked failed for editors to see.
@@ -102,3 +102,13 @@ def reload_webinar_settings(*, setting: str, **kwargs: Any) -> None:
     """Receiver for ``setting_changed``, connected in ``AppConfig.ready()``."""
     if setting == SETTING_NAME:
         webinar_settings.reload()
+
+
+def shell_context(**extra: Any) -> dict[str, Any]:
+    """What ``wagtail_webinars/base.html`` reads from the settings to wrap a page of ours in the
+    host's own page shell, plus ``extra``; for views that render a page of their own."""
+    return {
+        "webinars_base_template": webinar_settings.BASE_TEMPLATE,
+        "webinars_main_landmark": webinar_settings.MAIN_LANDMARK,
+        **extra,
+    }

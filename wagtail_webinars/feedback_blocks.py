@@ -1,24 +1,6 @@
-"""The feedback widget as a StreamField block, for a site that wants it on single pages only."""
+"""Where migrations find ``FeedbackBlock``: it was defined here before 0.1.0 moved it to the
+feedback app, ``wagtail_webinars.feedback.blocks``. Import it from there."""
 
-from __future__ import annotations
+from .feedback.blocks import FeedbackBlock
 
-from django.utils.translation import gettext_lazy as _
-from wagtail import blocks
-
-
-class FeedbackBlock(blocks.StaticBlock):
-    """Shows "Hjälpte informationen på sidan dig?" where the editor puts it.
-
-    Renders the same widget as ``{% webinar_feedback %}``, once per page even when the site's
-    base.html has the tag too, and not at all when the page's feedback switch is off.
-    """
-
-    #: It shows the visitor's own state (thanks, the comment box), so a page that holds it is
-    #: not served from our fragment cache (wagtail_webinars.page_cache).
-    renders_per_visitor = True
-
-    class Meta:
-        label = _("Feedback question")
-        icon = "help"
-        template = "wagtail_webinars/feedback/block.html"
-        admin_text = _('Asks visitors "Did the information on this page help you?" here.')
+__all__ = ["FeedbackBlock"]

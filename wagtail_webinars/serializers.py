@@ -13,7 +13,6 @@ first time a field is read, it prefetches its relation for all of those objects 
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,7 +21,8 @@ from django.utils import timezone
 from rest_framework import serializers
 from wagtail.images.api.fields import ImageRenditionField
 
-from .conf import webinar_settings
+from .dates import isoformat
+from .pagemodel import session_page_model
 
 
 def response_instances(field: serializers.Field, instance: Model) -> list[Model]:
@@ -59,9 +59,7 @@ class WebinarDateTimeField(serializers.DateTimeField):
     "2027-03-13T10:00:00+01:00" rather than the UTC "Z" form DRF writes by default."""
 
     def to_representation(self, value: datetime.datetime | None) -> str | None:
-        if value is None:
-            return None
-        return timezone.localtime(value, zoneinfo.ZoneInfo(webinar_settings.TIME_ZONE)).isoformat()
+        return isoformat(value) or None
 
 
 class AbsoluteImageRenditionField(ImageRenditionField):
@@ -108,59 +106,75 @@ class TechnicalHelpFAQSerializer(serializers.Serializer):
         return faq.items.stream_block.get_api_representation(faq.items, self.context)
 
 
-class PageSpeakersField(serializers.Field):
-    """A page's published speakers in editor order, each with their role on that page."""
+class PageSnippetsField(serializers.Field):
+    """A page's published snippets of one kind (speakers, contact persons) in editor order, each
+    with its role on that page, read through the page's ordered relation (``webinar_speakers``).
 
-    def __init__(self, **kwargs: Any) -> None:
+    ``snippet`` names the relation's foreign key to the snippet (``"speaker"``), ``serializer``
+    the snippet's serializer; ``select_related`` and ``prefetch`` are what one item needs, fetched
+    once for every page of the response.
+    """
+
+    def __init__(
+        self,
+        *,
+        snippet: str,
+        serializer: type[serializers.Serializer],
+        select_related: Iterable[str] = (),
+        prefetch: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
         kwargs["read_only"] = True
         super().__init__(**kwargs)
+        self.snippet = snippet
+        self.serializer = serializer
+        self.select_related = (snippet, *select_related)
+        self.prefetch = tuple(prefetch)
 
     def get_attribute(self, instance: Model) -> list[Any]:
-        from .models.pages import PageSpeaker
-
+        relation = self.source
+        # The relation's model from the page itself: no import of the models, which name
+        # this field in their api_fields.
+        item_model = instance._meta.get_field(relation).related_model
         prefetch_for_response(
             self,
             instance,
             Prefetch(
-                "webinar_speakers",
-                queryset=PageSpeaker.objects.filter(speaker__live=True)
-                .select_related("speaker", "speaker__photo")
+                relation,
+                queryset=item_model.objects.filter(**{f"{self.snippet}__live": True})
+                .select_related(*self.select_related)
                 .order_by("sort_order"),
             ),
-            "webinar_speakers__speaker__photo__renditions",
+            *self.prefetch,
         )
-        return list(instance.webinar_speakers.all())
+        return list(getattr(instance, relation).all())
 
     def to_representation(self, items: list[Any]) -> list[dict[str, Any]]:
-        speaker = SpeakerSerializer(context=self.context)
-        return [{"role": item.role, "speaker": speaker.to_representation(item.speaker)} for item in items]
+        serializer = self.serializer(context=self.context)
+        return [
+            {"role": item.role, self.snippet: serializer.to_representation(getattr(item, self.snippet))}
+            for item in items
+        ]
 
 
-class PageContactsField(serializers.Field):
-    """A page's published contact persons in editor order, each with their role on that page."""
+class PageSpeakersField(PageSnippetsField):
+    """A page's published speakers (``webinar_speakers``), each with their role on the page."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def get_attribute(self, instance: Model) -> list[Any]:
-        from .models.pages import PageContactPerson
-
-        prefetch_for_response(
-            self,
-            instance,
-            Prefetch(
-                "webinar_contacts",
-                queryset=PageContactPerson.objects.filter(contact__live=True)
-                .select_related("contact")
-                .order_by("sort_order"),
-            ),
+        super().__init__(
+            snippet="speaker",
+            serializer=SpeakerSerializer,
+            select_related=["speaker__photo"],
+            prefetch=["webinar_speakers__speaker__photo__renditions"],
+            **kwargs,
         )
-        return list(instance.webinar_contacts.all())
 
-    def to_representation(self, items: list[Any]) -> list[dict[str, Any]]:
-        contact = ContactPersonSerializer(context=self.context)
-        return [{"role": item.role, "contact": contact.to_representation(item.contact)} for item in items]
+
+class PageContactsField(PageSnippetsField):
+    """A page's published contact persons (``webinar_contacts``), each with their role."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(snippet="contact", serializer=ContactPersonSerializer, **kwargs)
 
 
 class TechnicalHelpField(serializers.Field):
@@ -227,8 +241,6 @@ class SeriesSessionsField(serializers.Field):
 
     @staticmethod
     def _fetch_children(series_list: list[Any]) -> dict[str, list[Any]]:
-        from .pagemodel import session_page_model
-
         condition = Q()
         for series in series_list:
             condition |= Q(path__startswith=series.path, depth=series.depth + 1)

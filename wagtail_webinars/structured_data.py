@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import zoneinfo
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .conf import webinar_settings
+from .dates import isoformat
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -25,10 +23,6 @@ EVENT_STATUS = {
     "cancelled": SCHEMA + "EventCancelled",
     "postponed": SCHEMA + "EventPostponed",
 }
-
-
-def _isoformat(value) -> str:
-    return timezone.localtime(value, zoneinfo.ZoneInfo(webinar_settings.TIME_ZONE)).isoformat()
 
 
 def _person(speaker: Any) -> dict[str, Any]:
@@ -55,8 +49,8 @@ def session_event_data(
         "@context": "https://schema.org",
         "@type": "Event",
         "name": session.title,
-        "startDate": _isoformat(session.start),
-        "endDate": _isoformat(session.end),
+        "startDate": isoformat(session.start),
+        "endDate": isoformat(session.end),
         "eventAttendanceMode": SCHEMA + "OnlineEventAttendanceMode",
         "eventStatus": EVENT_STATUS.get(session.status, SCHEMA + "EventScheduled"),
         "url": url,

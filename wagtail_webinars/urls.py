@@ -1,11 +1,14 @@
-"""URLs of wagtail_webinars. A host includes them once, under any prefix, before Wagtail's own:
+"""URLs of wagtail_webinars, the feedback widget's included. A host includes them once, under any
+prefix, before Wagtail's own:
 
     path("webinars/", include("wagtail_webinars.urls")),
 """
 
 from django.urls import path
 
-from . import api_views, feedback_views, registration_views, views
+from . import views
+from .feedback import urls as feedback_urls
+from .registration import api_views, views as registration_views
 
 app_name = "wagtail_webinars"
 
@@ -20,7 +23,6 @@ urlpatterns = [
     path("api/sessions/<int:page_id>/registrations/", api_views.session_registrations, name="api_session_registrations"),
     path("api/series/<int:page_id>/registrations/", api_views.series_registrations, name="api_series_registrations"),
     path("api/registrations/cancel/", api_views.cancel_registration, name="api_registration_cancel"),
-    # Feedback widget (HTML form and JSON)
-    path("feedback/", feedback_views.feedback_form, name="feedback"),
-    path("api/feedback/", feedback_views.feedback_api, name="api_feedback"),
+    # Feedback widget (HTML form and JSON), the feedback app's own URLs
+    *feedback_urls.urlpatterns,
 ]

@@ -1,9 +1,12 @@
-"""Registers this app's snippets and admin pieces with Wagtail. Registration only: no side effects."""
+"""Registers the webinar snippets and the registrations admin with Wagtail. Registration only:
+no side effects. (The feedback app registers its report and panel in its own wagtail_hooks.)"""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail_modeladmin.options import modeladmin_register
 
+from .modeladmin import RegistrationAdmin
 from .models import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
 
 
@@ -42,21 +45,5 @@ class WebinarSnippetsGroup(SnippetViewSetGroup):
 
 register_snippet(WebinarSnippetsGroup)
 
-
-# Feedback widget: the report, the edit-view panel and the permission to see answers.
-from wagtail import hooks  # noqa: E402
-
-from . import feedback_admin  # noqa: E402
-
-hooks.register("register_admin_urls", feedback_admin.admin_urls)
-hooks.register("register_reports_menu_item", feedback_admin.report_menu_item)
-hooks.register("insert_editor_js", feedback_admin.editor_js)
-hooks.register("register_permissions", feedback_admin.feedback_permissions)
-
-
 # Registrations admin (wagtail-modeladmin, its own sub-package): list, counts, export, actions.
-from wagtail_modeladmin.options import modeladmin_register  # noqa: E402
-
-from .modeladmin import RegistrationAdmin  # noqa: E402
-
 modeladmin_register(RegistrationAdmin)

@@ -13,6 +13,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INSTALLED_APPS = [
     "example_project",
     "wagtail_webinars",
+    "wagtail_webinars.feedback",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.factories import WebinarSessionPageFactory
-from wagtail_webinars.models import Feedback
+from wagtail_webinars.feedback.models import Feedback
 
 from .axe import assert_no_axe_violations
 

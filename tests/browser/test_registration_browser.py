@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.factories import WebinarSessionPageFactory
 from wagtail_webinars.models import Registration
-from wagtail_webinars.services import RegistrationRequest, register
+from wagtail_webinars.registration.services import RegistrationRequest, register
 
 from .axe import assert_no_axe_violations
 

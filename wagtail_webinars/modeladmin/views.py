@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -13,10 +14,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from .. import services
 from ..data import municipality_label, swedish_sort_key
 from ..models.registrations import Registration, RegistrationStatus
 from ..pagemodel import session_page_model
+from ..registration import services
 
 
 def _registration_or_403(model_admin: Any, request: HttpRequest, instance_pk: str) -> Registration:
@@ -25,21 +26,25 @@ def _registration_or_403(model_admin: Any, request: HttpRequest, instance_pk: st
     return get_object_or_404(Registration, pk=instance_pk)
 
 
-def cancel_view(model_admin: Any):
-    """GET: what will be cancelled and a button; POST: ``services.cancel()``."""
+def registration_action_view(
+    model_admin: Any,
+    *,
+    action: Callable[[Registration], Any],
+    template_name: str,
+    success_message: Callable[[Registration], str],
+):
+    """An admin view for one action on one registration, through the registration rules:
+    GET shows what will happen and a button, only POST does it (then back to the list)."""
 
     def view(request: HttpRequest, instance_pk: str) -> HttpResponse:
         registration = _registration_or_403(model_admin, request, instance_pk)
         if request.method == "POST":
-            services.cancel(registration)
-            messages.success(
-                request,
-                _("The registration of %(name)s has been cancelled.") % {"name": registration.name},
-            )
+            action(registration)
+            messages.success(request, success_message(registration))
             return redirect(model_admin.url_helper.index_url)
         return TemplateResponse(
             request,
-            "wagtail_webinars/modeladmin/registration_cancel.html",
+            template_name,
             {
                 "registration": registration,
                 "view": {"model_admin": model_admin},
@@ -50,25 +55,28 @@ def cancel_view(model_admin: Any):
     return view
 
 
-def resend_view(model_admin: Any):
-    """POST only: queue the e-mail that matches the registration's status again."""
-
-    def view(request: HttpRequest, instance_pk: str) -> HttpResponse:
-        registration = _registration_or_403(model_admin, request, instance_pk)
-        if request.method == "POST":
-            services.resend_confirmation(registration)
-            messages.success(
-                request,
-                _("The e-mail to %(email)s is queued again.") % {"email": registration.email},
-            )
-            return redirect(model_admin.url_helper.index_url)
-        return TemplateResponse(
-            request,
-            "wagtail_webinars/modeladmin/registration_resend.html",
-            {"registration": registration, "index_url": model_admin.url_helper.index_url},
+def cancel_view(model_admin: Any):
+    """Cancel a registration: ``services.cancel()``, as the visitor's cancel link does."""
+    return registration_action_view(
+        model_admin,
+        action=services.cancel,
+        template_name="wagtail_webinars/modeladmin/registration_cancel.html",
+        success_message=lambda registration: _(
+            "The registration of %(name)s has been cancelled."
         )
+        % {"name": registration.name},
+    )
 
-    return view
+
+def resend_view(model_admin: Any):
+    """Queue the e-mail that matches the registration's status again."""
+    return registration_action_view(
+        model_admin,
+        action=services.resend_confirmation,
+        template_name="wagtail_webinars/modeladmin/registration_resend.html",
+        success_message=lambda registration: _("The e-mail to %(email)s is queued again.")
+        % {"email": registration.email},
+    )
 
 
 def municipality_rows(session_id: int | None = None) -> list[dict[str, Any]]:

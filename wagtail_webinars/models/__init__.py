@@ -1,6 +1,8 @@
-"""Models of wagtail_webinars, split by sub-domain and re-exported here explicitly."""
+"""Models of wagtail_webinars, split by sub-domain and re-exported here explicitly.
 
-from .feedback import AbstractFeedback, Feedback, FeedbackPageSetting
+The feedback models are the feedback app's: ``wagtail_webinars.feedback.models``.
+"""
+
 from .pages import (
     ComputedStatus,
     JoinLinkVisibility,
@@ -30,9 +32,6 @@ from .registrations import (
 from .snippets import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
 
 __all__ = [
-    "AbstractFeedback",
-    "Feedback",
-    "FeedbackPageSetting",
     "AbstractRegistrationQuestion",
     "DeliveryState",
     "EmailKind",

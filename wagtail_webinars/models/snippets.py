@@ -6,6 +6,7 @@ drafts and revisions, and can be previewed.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,11 +102,11 @@ class Speaker(SnippetBase):
         return self.name
 
     def get_preview_context(self, request, mode_name):
-        from .pages import PageSpeaker
-
         context = super().get_preview_context(request, mode_name)
-        # Through the page's own fragment, so the preview shows what visitors will see.
-        context["speakers"] = [PageSpeaker(speaker=self)]
+        # Through the page's own fragment, so the preview shows what visitors will see. The
+        # page's relation model by name: models.pages imports this module.
+        page_speaker = apps.get_model("wagtail_webinars", "PageSpeaker")
+        context["speakers"] = [page_speaker(speaker=self)]
         return context
 
 
@@ -150,10 +151,9 @@ class ContactPerson(SnippetBase):
         return f"{self.name}, {self.role}" if self.role else self.name
 
     def get_preview_context(self, request, mode_name):
-        from .pages import PageContactPerson
-
         context = super().get_preview_context(request, mode_name)
-        context["contacts"] = [PageContactPerson(contact=self)]
+        page_contact = apps.get_model("wagtail_webinars", "PageContactPerson")
+        context["contacts"] = [page_contact(contact=self)]
         return context
 
     @property

@@ -7,7 +7,7 @@ anything twice.
 
 from django.core.management.base import BaseCommand
 
-from wagtail_webinars.emails import send_pending
+from wagtail_webinars.registration.mail import send_pending
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""Feedback in Wagtail's admin: a panel on every page's edit view, and a report.
+"""Feedback in Wagtail's admin: a panel on every page's edit view, and a report. Both read the
+answers from the feedback service's model (``FeedbackService.get_feedback_model()``).
 
 The panel: Wagtail 7.0 and 8 have no hook that adds a side panel to the page editor of every page
 type (``get_side_panels()`` is fixed in ``EditView``), and a ``Panel`` in ``content_panels``
@@ -44,17 +45,28 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Site
 from wagtail.permissions import ModelPermissionPolicy
 
-from .exports import SafeCSVExportMixin
-from .feedback import feedback_disabled_page_ids, set_feedback_enabled
-from .models import Feedback
+from ..dates import admin_datetime
+from ..exports import SafeCSVExportMixin
+from .page_switch import feedback_disabled_page_ids, set_feedback_enabled
+from .services import get_feedback_service
 
 PANEL_COMMENTS = 5
-VIEW_PERMISSION = "wagtail_webinars.view_feedback"
+
+
+def feedback_model():
+    """The model the site's feedback service saves answers in."""
+    return get_feedback_service().get_feedback_model()
+
+
+def view_permission() -> str:
+    """``"<app_label>.view_<model>"`` of that model: who holds it sees answers and comments."""
+    opts = feedback_model()._meta
+    return f"{opts.app_label}.view_{opts.model_name}"
 
 
 def page_summary(page) -> dict:
     """Counts for one page: all answers, and those since the current version was published."""
-    answers = Feedback.objects.filter(page_id=page.pk)
+    answers = feedback_model().objects.filter(page_id=page.pk)
     counts = answers.aggregate(
         yes=Count("pk", filter=Q(helpful=True)),
         no=Count("pk", filter=Q(helpful=False)),
@@ -116,10 +128,6 @@ class FeedbackReportFilterSet(WagtailFilterSet):
         label=_("Period"), widget=DateRangePickerWidget
     )
 
-    class Meta:
-        model = Feedback
-        fields = ["site", "section", "created_at"]
-
     def filter_section(self, queryset, name, value):
         return queryset.filter(page__path__startswith=value.path)
 
@@ -148,7 +156,6 @@ class FeedbackReportView(SafeCSVExportMixin, ReportView):
     index_url_name = "wagtail_webinars_feedback:report"
     index_results_url_name = "wagtail_webinars_feedback:report_results"
     filterset_class = FeedbackReportFilterSet
-    permission_policy = ModelPermissionPolicy(Feedback)
     permission_required = "view"
     default_ordering = "share"
     paginate_by = 50
@@ -172,11 +179,19 @@ class FeedbackReportView(SafeCSVExportMixin, ReportView):
         "all_comments": _("Comments"),
     }
 
+    @property
+    def permission_policy(self) -> ModelPermissionPolicy:
+        return ModelPermissionPolicy(feedback_model())
+
+    def get_filterset_kwargs(self) -> dict:
+        # The filter set names no model of its own: the answers are the service's model's.
+        return {**super().get_filterset_kwargs(), "queryset": feedback_model().objects.all()}
+
     def get_filename(self) -> str:
         return f"feedback-{timezone.localdate():%Y-%m-%d}"
 
     def get_queryset(self):
-        answers = self.filter_queryset(Feedback.objects.all())
+        answers = self.filter_queryset(feedback_model().objects.all())
         rows = (
             answers.annotate(
                 # Answers about a page are grouped by page, whatever its path was then.
@@ -208,10 +223,10 @@ class FeedbackReportView(SafeCSVExportMixin, ReportView):
         rows = list(object_list)
         page_ids = [row["page"] for row in rows if row["page"]]
         paths = [row["target_path"] for row in rows if not row["page"]]
-        comments: dict[tuple, list[Feedback]] = {}
+        comments: dict[tuple, list] = {}
         if rows:
             with_comments = (
-                self.filter_queryset(Feedback.objects.exclude(comment=""))
+                self.filter_queryset(feedback_model().objects.exclude(comment=""))
                 .filter(Q(page_id__in=page_ids) | Q(page__isnull=True, path__in=paths))
                 .order_by("-created_at")
                 .only("page_id", "path", "comment", "created_at")
@@ -226,7 +241,7 @@ class FeedbackReportView(SafeCSVExportMixin, ReportView):
             row["comments"] = row_comments[:3]
             row["comment_count"] = len(row_comments)
             row["all_comments"] = "\n\n".join(
-                f"{timezone.localtime(c.created_at):%Y-%m-%d %H:%M}: {c.comment}"
+                f"{admin_datetime(c.created_at)}: {c.comment}"
                 for c in row_comments
             )
             row["share_percent"] = round(100 * row["share"]) if row["share"] is not None else ""
@@ -235,7 +250,7 @@ class FeedbackReportView(SafeCSVExportMixin, ReportView):
 
 class FeedbackReportMenuItem(MenuItem):
     def is_shown(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(VIEW_PERMISSION)
+        return request.user.has_perm(view_permission())
 
 
 def report_menu_item() -> FeedbackReportMenuItem:
@@ -280,6 +295,8 @@ def editor_js() -> str:
 
 
 def feedback_permissions():
+    """The permission to see answers, offered in Wagtail's group editor."""
+    opts = feedback_model()._meta
     return Permission.objects.filter(
-        content_type__app_label="wagtail_webinars", codename="view_feedback"
+        content_type__app_label=opts.app_label, codename=f"view_{opts.model_name}"
     )

@@ -2,7 +2,10 @@
 
 Nothing here identifies a visitor: no IP address, no cookie, no session. Comments and the query
 string of the recorded URL are scrubbed of e-mail addresses, phone numbers and personal identity
-numbers before they reach these models (see ``wagtail_webinars.feedback``).
+numbers before they reach these models (``wagtail_webinars.feedback.scrub``).
+
+The tables keep the names they had when these models lived in the ``wagtail_webinars`` app, so
+a site that upgrades keeps every row where it is (see ``migrations/0001_initial.py``).
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ class Feedback(AbstractFeedback):
     """The default feedback model."""
 
     class Meta(AbstractFeedback.Meta):
+        db_table = "wagtail_webinars_feedback"
         indexes = [models.Index(fields=["page", "created_at"], name="ww_feedback_page_created")]
 
 
@@ -92,7 +96,7 @@ class FeedbackPageSetting(models.Model):
     """Turns the feedback widget off on one page (any page type of the site).
 
     Read on every page view from a cached set of page ids, never from the database, so the switch
-    costs a page no SQL query (see ``wagtail_webinars.feedback.feedback_disabled_page_ids``).
+    costs a page no SQL query (see ``page_switch.feedback_disabled_page_ids``).
     """
 
     page = models.OneToOneField(
@@ -104,6 +108,7 @@ class FeedbackPageSetting(models.Model):
     enabled = models.BooleanField(_("ask visitors for feedback on this page"), default=True)
 
     class Meta:
+        db_table = "wagtail_webinars_feedbackpagesetting"
         verbose_name = _("feedback setting of a page")
         verbose_name_plural = _("feedback settings of pages")
 

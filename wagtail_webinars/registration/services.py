@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from .data import is_valid_code
-from .models.registrations import (
+from ..data import is_valid_code
+from ..dates import format_datetime
+from ..language import supported
+from ..models.registrations import (
     ACTIVE_STATUSES,
     EmailKind,
     Registration,
@@ -37,7 +39,8 @@ from .models.registrations import (
     RegistrationStatus,
     hash_token,
 )
-from .pagemodel import session_page_model
+from ..pagemodel import session_page_model
+from .mail import queue_email
 
 if TYPE_CHECKING:
     from wagtail.models import Page
@@ -144,12 +147,6 @@ def session_row_lock(session: Any) -> Iterator[Any]:
     if not list(locked):
         raise model.DoesNotExist(f"No session with id {session.pk} to lock.")
     yield session
-
-
-@contextlib.contextmanager
-def no_lock(session: Any) -> Iterator[None]:
-    """No lock at all. For tests that show the race a lock prevents; never for production."""
-    yield None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,12 +260,9 @@ def _window_state(
 ) -> RegistrationState | None:
     """The editor's open/close window of a session or a series: a closed state, or None when
     ``now`` is inside it. The one place this rule lives, for the page and the POST alike."""
-    # The template tags hold the one way a date is written ("fredag 5 mars 2027 kl. 08.00").
-    from .templatetags.wagtail_webinars_tags import webinar_datetime
-
     opens = page.registration_opens_at
     if opens and now < opens:
-        message = gettext("Registration opens %(date)s.") % {"date": webinar_datetime(opens)}
+        message = gettext("Registration opens %(date)s.") % {"date": format_datetime(opens)}
         return RegistrationState(False, "not_yet_open", message, None, False, capacity, opens)
     closes = page.registration_closes_at
     if closes and now >= closes:
@@ -310,24 +304,6 @@ def get_registration_by_token(token: str) -> Registration | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def queue_email(registration: Registration, kind: str) -> RegistrationEmail:
-    """Write the outbox row now (inside the caller's transaction) and enqueue the send task
-    once that transaction commits. If enqueueing fails, the row stays pending for
-    ``webinars_send_pending_mail``."""
-    email = RegistrationEmail.objects.create(registration=registration, kind=kind)
-    transaction.on_commit(lambda: _enqueue_send(email.pk))
-    return email
-
-
-def _enqueue_send(email_id: int) -> None:
-    from .tasks import send_registration_email
-
-    try:
-        send_registration_email.enqueue(email_id)
-    except Exception:  # the row stays pending; the command sends it
-        logger.exception("Could not enqueue registration e-mail %s", email_id)
-
-
 def _clean_line(value: str) -> str:
     # Newlines and other control whitespace never reach a header or a subject.
     return " ".join(str(value or "").split())
@@ -366,7 +342,7 @@ def register(
     that the form should already have refused.
     """
     lock = lock or session_row_lock
-    language = data.language if data.language in ("sv", "en") else "sv"
+    language = supported(data.language)
     with translation.override(language):
         _validate(data)
         # The lock serialises every registration for the session, so all that does not depend
@@ -530,7 +506,7 @@ def register_for_series(
     are not children of ``series``, or a series whose own registration is off or outside its
     window, give ``RegistrationClosed``.
     """
-    language = data.language if data.language in ("sv", "en") else "sv"
+    language = supported(data.language)
     now = now or timezone.now()
     with translation.override(language):
         series_state = series_registration_state(series, now)
@@ -620,32 +596,3 @@ def promote_after_capacity_change(session: Any, *, lock: Lock | None = None) -> 
     lock = lock or session_row_lock
     with transaction.atomic(), lock(session):
         return promote_waitlisted(session)
-
-
-def promote_waitlisted_on_publish(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """``page_published`` receiver (wired in ``AppConfig.ready()``): an editor who raises a
-    capacity and publishes gives the new places to those waiting, not to the next newcomer.
-
-    A published session is checked itself; a published series, each of its sessions that
-    inherits the series' capacity (one with its own capacity is untouched by the series').
-    """
-    from .pagemodel import series_page_model
-
-    session_model = session_page_model()
-    if isinstance(instance, session_model):
-        sessions = [instance]
-    elif isinstance(instance, series_page_model()):
-        # Only those with someone waiting: the others need no lock.
-        someone_waits = Registration.objects.waitlisted().filter(session_id=OuterRef("pk"))
-        sessions = list(
-            session_model.objects.child_of(instance)
-            .filter(registration_capacity__isnull=True)
-            .filter(Exists(someone_waits))
-        )
-        for session in sessions:
-            # The capacity just published, not the series cached before this publish.
-            session.__dict__["series"] = instance
-    else:
-        return
-    for session in sessions:
-        promote_after_capacity_change(session)

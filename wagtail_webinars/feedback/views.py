@@ -1,24 +1,16 @@
-"""The two entrances of the feedback widget: the HTML form and the JSON endpoint.
+"""The widget's HTML form: the entrance that works without JavaScript (and that the widget's
+script uses, asking for fragments). The rules are ``services.get_feedback_service()``'s.
 
-Both call ``feedback.get_feedback_service()`` and nothing else for the rules.
-
-Public API: ``POST <prefix>/api/feedback/`` with ``{"page": <id>}`` or ``{"path": "/…"}``, plus
-``"helpful"`` (true/false) and an optional ``"comment"`` → 201 ``{"helpful", "comment"}``; 400
-``{"errors": {field: [message]}}``; 429 when rate limited; JSON only (415); the Origin rules of
-the registration endpoints (403).
-
-Neither view uses Django's CSRF token: the widget sits on every page of a site, and a token would
+It does not use Django's CSRF token: the widget sits on every page of a site, and a token would
 make every page uncacheable (cookie, ``Vary: Cookie``). ``origin.is_allowed_origin`` takes its
 place: a page on another site cannot post in a visitor's name.
 """
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,23 +18,13 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .api_views import error_response, json_endpoint, json_response
-from .conf import webinar_settings
-from .feedback import get_feedback_service, strip_widget_params, widget_context
-from .origin import is_allowed_origin
+from ..conf import shell_context
+from ..language import visitor_language
+from ..origin import is_allowed_origin
+from .services import get_feedback_service, rate_limited_message
+from .widget import strip_widget_params, widget_context
 
 WIDGET_ANCHOR = "ww-feedback"
-
-
-def rate_limited_message() -> str:
-    return gettext("Too many answers from your network. Please try again in a while.")
-
-
-def _language(request: HttpRequest) -> str:
-    """The language the page was shown in (sent by the form), else the request's."""
-    codes = {code for code, _name in settings.LANGUAGES}
-    language = request.POST.get("language", "")
-    return language if language in codes else translation.get_language()
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -68,7 +50,7 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
     or, when something is wrong, a page of its own with the message and everything typed kept.
     The widget's script sends ``fragment=1`` and gets the widget's next state as HTML."""
     fragment = request.POST.get("fragment") == "1"
-    with translation.override(_language(request)):
+    with translation.override(visitor_language(requested=request.POST.get("language"))):
         if not is_allowed_origin(request):
             return HttpResponse(
                 gettext("Answers from this website are not allowed."),
@@ -129,30 +111,6 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
             if fragment
             else "wagtail_webinars/feedback/form_page.html"
         )
-        context["webinars_base_template"] = webinar_settings.BASE_TEMPLATE
-        context["webinars_main_landmark"] = webinar_settings.MAIN_LANDMARK
-        response = HttpResponse(render_to_string(template, context), status=status)
+        response = HttpResponse(render_to_string(template, shell_context(**context)), status=status)
         response["Cache-Control"] = "no-store"
         return response
-
-
-@json_endpoint
-def feedback_api(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
-    """``POST <prefix>/api/feedback/``: one answer from a headless frontend."""
-    helpful = body.get("helpful")
-    result = get_feedback_service().submit(
-        request,
-        {
-            "page": body.get("page"),
-            "path": body.get("path"),
-            "helpful": helpful if isinstance(helpful, bool) else None,
-            "comment": body.get("comment", ""),
-            "website": body.get("website", ""),
-            "language": translation.get_language(),
-        },
-    )
-    if result.status == "rate_limited":
-        return error_response("rate_limited", rate_limited_message(), 429)
-    if result.status == "invalid":
-        return json_response({"errors": result.errors}, status=400)
-    return json_response({"helpful": result.helpful, "comment": result.comment}, status=201)

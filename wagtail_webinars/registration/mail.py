@@ -1,4 +1,10 @@
-"""Registration e-mails: built from overridable templates, sent through Django's e-mail API.
+"""The registration e-mail outbox: the writer (``queue_email``), its send task and the sender.
+
+As pretix keeps ``mail()`` and its send task together: ``queue_email()`` writes the outbox row
+inside the caller's transaction and enqueues ``send_registration_email`` once that transaction
+commits; the task (or ``webinars_send_pending_mail`` from cron, for whatever a worker has not
+sent) claims the row, builds the message from overridable templates and sends it through
+Django's e-mail API.
 
 The host picks the backend (SMTP, or django-anymail with a real provider: docs/email.md). Each
 message carries Anymail ``tags`` and ``metadata`` (ignored by other backends), so that Anymail's
@@ -23,21 +29,28 @@ from typing import Any
 import django
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .conf import webinar_settings
-from .ical import get_invitation_class
-from .models.registrations import (
+from ..conf import webinar_settings
+from ..dates import format_timespan
+from ..ical import get_invitation_class
+from ..models.registrations import (
     DeliveryState,
     EmailKind,
     EmailState,
     Registration,
     RegistrationEmail,
 )
-from .pagemodel import session_page_model
+from ..pagemodel import session_page_model
+
+try:  # Django 6.0+
+    from django.tasks import task
+except ImportError:  # Django 5.2 with the django-tasks backport
+    from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +58,41 @@ logger = logging.getLogger(__name__)
 INVITATION_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED}
 #: Kinds that carry the join link where the editor keeps it for registrants.
 JOIN_LINK_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.REMINDER}
+
+
+# ---------------------------------------------------------------------------------------------
+# The outbox writer and its task
+# ---------------------------------------------------------------------------------------------
+
+
+def queue_email(registration: Registration, kind: str) -> RegistrationEmail:
+    """Write the outbox row now (inside the caller's transaction) and enqueue the send task
+    once that transaction commits. If enqueueing fails, the row stays pending for
+    ``webinars_send_pending_mail``."""
+    email = RegistrationEmail.objects.create(registration=registration, kind=kind)
+    transaction.on_commit(lambda: _enqueue_send(email.pk))
+    return email
+
+
+def _enqueue_send(email_id: int) -> None:
+    try:
+        send_registration_email.enqueue(email_id)
+    except Exception:  # the row stays pending; the command sends it
+        logger.exception("Could not enqueue registration e-mail %s", email_id)
+
+
+@task
+def send_registration_email(email_id: int) -> str:
+    """Send one queued registration e-mail; returns its state afterwards ("sent", "pending", …).
+
+    A task of Django's tasks framework (``django.tasks`` on Django 6, the ``django_tasks``
+    backport before): the host picks the backend in its ``TASKS`` setting."""
+    return send_queued_email(email_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building and sending one message
+# ---------------------------------------------------------------------------------------------
 
 
 def sender_address() -> str:
@@ -70,8 +118,6 @@ def get_contacts(session: Any) -> list:
 
 def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
     """Template context of one e-mail; the keys are documented in docs/email.md."""
-    from .templatetags.wagtail_webinars_tags import webinar_timespan
-
     registration = email.registration
     session = session_page_model().objects.get(pk=registration.session_id)
     join_url = ""
@@ -82,7 +128,7 @@ def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
         "registration": registration,
         "session": session,
         "session_url": session.get_full_url() or "",
-        "timespan": webinar_timespan(session.start, session.end),
+        "timespan": format_timespan(session.start, session.end),
         "join_url": join_url,
         "cancel_url": cancel_url(registration, session),
         "contacts": get_contacts(session),
@@ -215,8 +261,6 @@ def send_queued_email(email_id: int, now: datetime.datetime | None = None) -> st
 
 
 def _schedule_retry(email: RegistrationEmail) -> None:
-    from .tasks import send_registration_email
-
     try:
         if send_registration_email.get_backend().supports_defer:
             send_registration_email.using(run_after=email.next_attempt_at).enqueue(email.pk)

@@ -8,181 +8,32 @@ friends; these views only validate input, call them and show what they said.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from ..conf import shell_context
+from ..models.registrations import Registration
+from ..pagemodel import series_page_model, session_page_model
+from ..ratelimit import rate_limit_exceeded
 from . import services
-from .conf import webinar_settings
-from .forms import RegistrationForm
-from .models.pages import WebinarSeriesPageMixin
-from .models.registrations import Registration
-from .page_cache import cached_until_changed
-from .pagemodel import series_page_model, session_page_model
-from .ratelimit import rate_limit_exceeded
+from .presentation import build_form, is_series, registration_context
 
 RESULT_SALT = "wagtail_webinars.registration-result"
 # The result page is for the moment after sending; the e-mail is the lasting record.
 RESULT_MAX_AGE = 60 * 60 * 24
 
 
-def visitor_language(language: str | None = None) -> str:
-    """ "en" for English visitors, otherwise "sv": the languages registrations are handled in.
-
-    ``language`` is a language code (the active language when left out)."""
-    language = language if language is not None else get_language()
-    return "en" if (language or "").lower().startswith("en") else "sv"
-
-
-def base_context(**extra: Any) -> dict[str, Any]:
-    return {
-        "webinars_base_template": webinar_settings.BASE_TEMPLATE,
-        "webinars_main_landmark": webinar_settings.MAIN_LANDMARK,
-        **extra,
-    }
-
-
-@dataclass
-class SessionOption:
-    """A date of a series as the series form shows it: open to register, or why not."""
-
-    session: Any
-    state: Any
-
-    @property
-    def can_register(self) -> bool:
-        return bool(self.state.is_open)
-
-
-def is_series(page) -> bool:
-    return isinstance(page, WebinarSeriesPageMixin)
-
-
-def series_options(series) -> list[SessionOption]:
-    upcoming, _past = series.get_sessions()
-    for session in upcoming:
-        # The state looks up the session's series (for its capacity): we already hold it.
-        session.__dict__["series"] = series
-    return [SessionOption(s, services.registration_state(s)) for s in upcoming]
-
-
-def build_form(page, data=None, *, options: list[SessionOption] | None = None) -> RegistrationForm:
-    """The registration form for a session, or for a series' open dates."""
-    sessions = None
-    if is_series(page):
-        options = series_options(page) if options is None else options
-        sessions = [o.session for o in options if o.can_register]
-    return RegistrationForm(
-        data,
-        page=page,
-        # Every view of a session page builds the form: the questions are kept in the page
-        # cache until a page or a question changes.
-        questions=cached_until_changed(
-            f"wagtail_webinars:questions:{page.pk}", lambda: services.get_questions(page)
-        ),
-        sessions=sessions,
-        language=visitor_language(),
-    )
-
-
-def registration_context(
-    page, form: RegistrationForm | None = None, *, with_form: bool = True
-) -> dict[str, Any]:
-    """What includes/registration_form.html needs for a session or series page.
-
-    ``open`` says whether the form is shown at all; ``message`` says why not. Used by the session
-    and series pages, ``RegistrationFormBlock`` and the views below, so all show the same thing.
-    """
-    context: dict[str, Any] = {"target": page, "is_series": is_series(page)}
-    if is_series(page):
-        options = series_options(page)
-        open_options = [o for o in options if o.can_register]
-        context["options"] = options
-        context["closed_options"] = [o for o in options if not o.can_register]
-        # The series' own switch and window, as register_for_series() applies them.
-        series_state = services.series_registration_state(page)
-        context["state"] = None
-        context["open"] = bool(open_options) and series_state.is_open
-        if not series_state.is_open:
-            context["message"] = series_state.message
-        elif not options:
-            context["message"] = gettext("No dates in this series are planned at the moment.")
-        elif not open_options:
-            context["message"] = gettext("Registration is closed for every date of this series.")
-        context["action"] = reverse("wagtail_webinars:series_register", args=[page.pk])
-        context["hidden"] = not page.registration_enabled
-    else:
-        state = services.registration_state(page)
-        context["state"] = state
-        context["open"] = state.is_open
-        context["message"] = state.message
-        context["action"] = reverse("wagtail_webinars:session_register", args=[page.pk])
-        # A webinar the editor does not take registrations for gets no "Anmäl dig" at all.
-        context["hidden"] = state.reason_code == "disabled"
-        options = None
-    # A form sent back with errors is shown even if registration closed meanwhile, so that
-    # nothing the visitor typed is lost; the summary at its top says why it was refused.
-    context["show_form"] = context["open"] or form is not None
-    context["options_for_form"] = options
-    if context["show_form"] and with_form:
-        context["form"] = form or build_form(page, options=options)
-    return context
-
-
-REGISTRATION_TEMPLATE = "wagtail_webinars/includes/registration.html"
-# Stands in for the visitor's CSRF token in a cached fragment; replaced on every request.
-CSRF_PLACEHOLDER = "__wagtail_webinars_csrf_token__"
-
-
-def render_registration(request: HttpRequest | None, page) -> str:
-    """ "Anmäl dig" for a session or series page, as includes/registration.html renders it.
-
-    The empty form looks the same to every visitor while the registration state (open, places
-    left, waiting list, why it is closed) stays the same, so it is rendered once per state and
-    kept in the page cache with a placeholder for the CSRF token, which is filled in for each
-    request. The state itself is read fresh every time. A form with errors never comes here:
-    the registration view renders it directly.
-    """
-    from django.middleware.csrf import get_token
-    from django.template.loader import render_to_string
-
-    from . import page_cache
-
-    registration = registration_context(page, with_form=False)
-    if registration["hidden"]:
-        return ""
-    in_preview = getattr(request, "is_preview", False)
-    key = None if in_preview else page_cache.registration_fragment_key(page, registration)
-    html = page_cache.get_cache().get(key) if key else None
-    if html is None:
-        if registration["show_form"]:
-            registration["form"] = build_form(page, options=registration["options_for_form"])
-        html = render_to_string(
-            REGISTRATION_TEMPLATE,
-            {"target": page, "registration": registration, "csrf_token": CSRF_PLACEHOLDER},
-            request=request,
-        )
-        if key:
-            page_cache.get_cache().set(key, html, webinar_settings.CACHE_TIMEOUT)
-    token = get_token(request) if request is not None else ""
-    # Rendered by our own template (autoescaped); the token is Django's, of [a-zA-Z0-9].
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308
-
-
 def _render_form_page(request: HttpRequest, page, form=None, status: int = 200) -> HttpResponse:
     return TemplateResponse(
         request,
         "wagtail_webinars/registration/register.html",
-        base_context(page=page, registration=registration_context(page, form)),
+        shell_context(page=page, registration=registration_context(page, form)),
         status=status,
     )
 
@@ -302,7 +153,7 @@ def registration_result(request: HttpRequest, signed: str) -> HttpResponse:
     return TemplateResponse(
         request,
         "wagtail_webinars/registration/result.html",
-        base_context(results=results, page=results[0]["session"]),
+        shell_context(results=results, page=results[0]["session"]),
     )
 
 
@@ -317,10 +168,10 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
         return TemplateResponse(
             request,
             "wagtail_webinars/registration/cancel_invalid.html",
-            base_context(),
+            shell_context(),
             status=404,
         )
-    context = base_context(registration=registration, session=registration.session)
+    context = shell_context(registration=registration, session=registration.session)
     if request.method == "POST":
         if rate_limit_exceeded(request, "cancel", "CANCEL_RATE_LIMIT"):
             context["error"] = gettext(

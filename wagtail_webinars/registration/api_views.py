@@ -8,99 +8,28 @@ Public API (names and shapes are kept stable):
 * ``POST <prefix>/api/series/<page_id>/registrations/`` → 201 ``{"registrations": [...]}``.
 * ``POST <prefix>/api/registrations/cancel/`` with ``{"token": …}`` → 200 ``{"id", "status"}``.
 
-They accept only ``application/json`` (415 otherwise). Instead of Django's CSRF token, which a
-separate frontend cannot carry, they check the ``Origin`` header (``origin.is_allowed_origin``):
-a page on another site cannot post in a visitor's name (403), while the site itself and the
-frontends in ``ALLOWED_FRONTEND_ORIGINS`` can. Messages are in the visitor's language: the body's
-``"language"`` (``"sv"`` or ``"en"``), else ``Accept-Language``.
+What they share with every JSON endpoint of the package (POST and JSON only, the Origin check
+instead of a CSRF token, messages in the visitor's language: the body's ``"language"``, ``"sv"``
+or ``"en"``, else ``Accept-Language``) is the kernel's ``jsonapi.json_endpoint``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Left, Length
 from django.http import HttpRequest, JsonResponse
-from django.utils import translation
 from django.utils.translation import gettext
-from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import PageViewRestriction
 
+from ..dates import isoformat
+from ..jsonapi import error_response, field_errors_response, json_endpoint, json_response
+from ..pagemodel import series_page_model, session_page_model
+from ..ratelimit import rate_limit_exceeded
 from . import services
-from .forms import ANSWER_PREFIX, RegistrationForm
-from .origin import is_allowed_origin
-from .pagemodel import series_page_model, session_page_model
-from .ratelimit import rate_limit_exceeded
-from .registration_views import build_form, series_options, visitor_language
-from .templatetags.wagtail_webinars_tags import webinar_isoformat
-
-LANGUAGES = ("sv", "en")
-
-
-def json_response(data: dict[str, Any], status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-
-
-def error_response(code: str, message: str, status: int) -> JsonResponse:
-    return json_response({"code": code, "message": message}, status=status)
-
-
-def _language_from_request(request: HttpRequest) -> str:
-    return visitor_language(translation.get_language_from_request(request))
-
-
-def json_endpoint(view: Callable) -> Callable:
-    """POST only, JSON only, from an allowed origin, in the visitor's language.
-
-    Calls ``view(request, body, **kwargs)`` with the parsed JSON object, inside
-    ``translation.override()`` of the visitor's language. CSRF exemption is safe here only
-    because the Origin check below takes its place.
-    """
-
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request: HttpRequest, **kwargs: Any) -> JsonResponse:
-        with translation.override(_language_from_request(request)):
-            if request.method != "POST":
-                response = error_response(
-                    "method_not_allowed", gettext("Use POST for this address."), 405
-                )
-                response["Allow"] = "POST"
-                return response
-            if not is_allowed_origin(request):
-                return error_response(
-                    "forbidden_origin",
-                    gettext("Requests from this website are not allowed."),
-                    403,
-                )
-            if request.content_type != "application/json":
-                return error_response(
-                    "unsupported_media_type",
-                    gettext("Send the data as JSON (Content-Type: application/json)."),
-                    415,
-                )
-            try:
-                body = json.loads(request.body or b"null")
-            except (ValueError, UnicodeDecodeError):
-                body = None
-            if not isinstance(body, dict):
-                return json_response(
-                    {"errors": {"__all__": [gettext("The request body must be a JSON object.")]}},
-                    status=400,
-                )
-            language = body.get("language")
-            if language is not None and language not in LANGUAGES:
-                return json_response(
-                    {"errors": {"language": [gettext('Use "sv" or "en".')]}}, status=400
-                )
-        with translation.override(language or _language_from_request(request)):
-            return view(request, body, **kwargs)
-
-    return wrapper
+from .forms import ANSWER_PREFIX
+from .presentation import build_form, get_form_class, series_options
 
 
 def _form_errors(form) -> dict[str, list[str]]:
@@ -134,8 +63,8 @@ def _outcome_json(session, outcome) -> dict[str, Any]:
         "session": {
             "id": session.pk,
             "title": session.title,
-            "start": webinar_isoformat(session.start),
-            "end": webinar_isoformat(session.end),
+            "start": isoformat(session.start),
+            "end": isoformat(session.end),
         },
     }
 
@@ -161,9 +90,9 @@ def session_registrations(request: HttpRequest, body: dict[str, Any], page_id: i
         return error_response("not_found", gettext("There is no such webinar."), 404)
     if rate_limit_exceeded(request, "registration", "REGISTRATION_RATE_LIMIT"):
         return _rate_limited()
-    form = build_form(session, build_data(body))
+    form = build_form(session, build_data(session, body))
     if not form.is_valid():
-        return json_response({"errors": _form_errors(form)}, status=400)
+        return field_errors_response(_form_errors(form))
     try:
         outcome = services.register(session, form.get_registration_request())
     except services.RegistrationError as error:
@@ -180,12 +109,12 @@ def series_registrations(request: HttpRequest, body: dict[str, Any], page_id: in
     if rate_limit_exceeded(request, "registration", "REGISTRATION_RATE_LIMIT"):
         return _rate_limited()
     options = series_options(series)
-    data = build_data(body)
+    data = build_data(series, body)
     if "sessions" not in body:
         data["sessions"] = [o.session.pk for o in options if o.can_register]
     form = build_form(series, data, options=options)
     if not form.is_valid():
-        return json_response({"errors": _form_errors(form)}, status=400)
+        return field_errors_response(_form_errors(form))
     sessions = form.selected_sessions()
     results = services.register_for_series(series, sessions, form.get_registration_request())
     items = []
@@ -209,9 +138,7 @@ def cancel_registration(request: HttpRequest, body: dict[str, Any]) -> JsonRespo
     """Cancel with the token from the personal link; the first on the waiting list moves up."""
     token = body.get("token")
     if not isinstance(token, str) or not token.strip():
-        return json_response(
-            {"errors": {"token": [gettext("This field is required.")]}}, status=400
-        )
+        return field_errors_response({"token": [gettext("This field is required.")]})
     if rate_limit_exceeded(request, "cancel", "CANCEL_RATE_LIMIT"):
         return _rate_limited()
     registration = services.get_registration_by_token(token)
@@ -222,6 +149,7 @@ def cancel_registration(request: HttpRequest, body: dict[str, Any]) -> JsonRespo
     return json_response({"id": registration.pk, "status": registration.status})
 
 
-def build_data(body: dict[str, Any]) -> dict[str, Any]:
-    """The JSON body as form data (answers flattened; ``consent`` must be ``true``)."""
-    return RegistrationForm.data_from_json(body)
+def build_data(page, body: dict[str, Any]) -> dict[str, Any]:
+    """The JSON body as data for ``page``'s form (answers flattened; ``consent`` must be
+    ``true``)."""
+    return get_form_class(page).data_from_json(body)

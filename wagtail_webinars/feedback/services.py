@@ -12,11 +12,9 @@ or minutes and only as a keyed hash: django-ratelimit's counter and the de-dupli
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
-import phonenumbers
 import swapper
 from django.core import signing
 from django.core.cache import cache
@@ -25,156 +23,20 @@ from django.utils import formats, translation
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext, gettext_lazy as _
-from personnummer import personnummer
+from django.utils.translation import gettext
 
-from .conf import webinar_settings
-from .ratelimit import rate_limit_exceeded
+from ..conf import webinar_settings
+from ..ratelimit import rate_limit_exceeded
+from .models import COMMENT_MAX_LENGTH, Feedback
+from .scrub import scrub_path, scrub_query_string, scrub_text
 
-COMMENT_MAX_LENGTH = 1250
 PATH_MAX_LENGTH = 2048
 # How long the visitor has to add a comment after answering.
 COMMENT_TOKEN_MAX_AGE = 60 * 60
-DISABLED_PAGES_CACHE_KEY = "wagtail_webinars:feedback:disabled_pages"
-# The signal that refreshes the set runs only in the process that saved a switch; with a cache
-# per process (Django's default LocMemCache) the others see the change when their copy expires.
-DISABLED_PAGES_CACHE_TIMEOUT = 5 * 60
-# Query parameters the widget adds itself when it sends a visitor back; never recorded.
-WIDGET_PARAMS = ("ww_feedback", "ww_feedback_token")
-
-EMAIL_PLACEHOLDER = "[e-post]"
-PHONE_PLACEHOLDER = "[telefon]"
-PERSONNUMMER_PLACEHOLDER = "[personnummer]"
-
-# No library we trust finds e-mail addresses inside free text (Django's EmailValidator checks a
-# whole string), so this is deliberately generous: a false hit only hides a few characters.
-EMAIL_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# Candidates only: every hit is checked by the personnummer library (date and checksum), so
-# order numbers and dates survive. 10 or 12 digits, optionally with - or + (or a space).
-PERSONNUMMER_CANDIDATE_RE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
 
 
-def default_texts() -> dict[str, Any]:
-    return {
-        "question": _("Did the information on this page help you?"),
-        "yes": _("Yes"),
-        "no": _("No"),
-        "thanks": _("Thank you for helping us!"),
-        "comment_label": _("What were you missing?"),
-        "comment_help": _(
-            "Optional. Do not write personal details such as your name, e-mail address or "
-            "phone number: we cannot answer here."
-        ),
-        "send": _("Send"),
-    }
-
-
-def feedback_texts() -> dict[str, str]:
-    """The widget's wording: the translated defaults, overridden by ``FEEDBACK_TEXTS``."""
-    texts = default_texts()
-    texts.update(webinar_settings.FEEDBACK_TEXTS or {})
-    return {key: str(value) for key, value in texts.items()}
-
-
-# ---------------------------------------------------------------------------------------------
-# Scrubbing
-# ---------------------------------------------------------------------------------------------
-
-
-def _replace_personnummer(match: re.Match) -> str:
-    candidate = match.group(0).replace(" ", "-")
-    try:
-        is_valid = personnummer.valid(candidate)
-    except Exception:  # noqa: BLE001 - the library raises on anything it cannot parse
-        is_valid = False
-    return PERSONNUMMER_PLACEHOLDER if is_valid else match.group(0)
-
-
-def scrub_text(text: str) -> str:
-    """Replace e-mail addresses, Swedish personal identity numbers and phone numbers.
-
-    Personal identity numbers go before phone numbers, since libphonenumber would otherwise
-    take some of them for phone numbers.
-    """
-    text = EMAIL_RE.sub(EMAIL_PLACEHOLDER, text)
-    text = PERSONNUMMER_CANDIDATE_RE.sub(_replace_personnummer, text)
-    pieces = []
-    last = 0
-    for match in phonenumbers.PhoneNumberMatcher(text, "SE"):
-        pieces.append(text[last : match.start])
-        pieces.append(PHONE_PLACEHOLDER)
-        last = match.end
-    pieces.append(text[last:])
-    return "".join(pieces)
-
-
-def scrub_path(path: str) -> str:
-    """The path with e-mail addresses replaced (``/sok/anna@example.se/``), percent-encoded ones
-    included. Only e-mail addresses: digits in a path are far more often ids and dates than
-    phone numbers."""
-    decoded = unquote(path)
-    # Segment by segment: "/" is allowed in an address's local part, never in a path segment.
-    scrubbed = "/".join(EMAIL_RE.sub(EMAIL_PLACEHOLDER, part) for part in decoded.split("/"))
-    if scrubbed == decoded:
-        return path
-    return quote(scrubbed, safe="/[]-._~!$&'()*+,;=:")
-
-
-def scrub_query_string(query_string: str) -> str:
-    """The query string with personal details replaced in every value and our own parameters
-    dropped. Search boxes put whatever a visitor types into the URL, so all three kinds of
-    detail are scrubbed, not only e-mail addresses."""
-    pairs = [
-        (key, scrub_text(value))
-        for key, value in parse_qsl(query_string, keep_blank_values=True)
-        if key not in WIDGET_PARAMS
-    ]
-    return urlencode(pairs, safe="[]")
-
-
-# ---------------------------------------------------------------------------------------------
-# The per-page switch, read without a query
-# ---------------------------------------------------------------------------------------------
-
-
-def feedback_disabled_page_ids() -> frozenset[int]:
-    """Ids of pages where editors turned the widget off.
-
-    Kept in Django's cache and rebuilt whenever a switch changes, so a page view reads it
-    without a query; only a cold or expired cache costs one query (for the whole site), at most
-    once every ``DISABLED_PAGES_CACHE_TIMEOUT`` seconds.
-    """
-    ids = cache.get(DISABLED_PAGES_CACHE_KEY)
-    if ids is None:
-        ids = refresh_disabled_pages_cache()
-    return ids
-
-
-def refresh_disabled_pages_cache(**kwargs: Any) -> frozenset[int]:
-    """Receiver for ``post_save``/``post_delete`` of ``FeedbackPageSetting`` (see apps.py)."""
-    from .models import FeedbackPageSetting
-
-    ids = frozenset(
-        FeedbackPageSetting.objects.filter(enabled=False).values_list("page_id", flat=True)
-    )
-    cache.set(DISABLED_PAGES_CACHE_KEY, ids, DISABLED_PAGES_CACHE_TIMEOUT)
-    return ids
-
-
-def set_feedback_enabled(page, enabled: bool) -> None:
-    """Turn the widget on or off for one page (the admin panel calls this)."""
-    from .models import FeedbackPageSetting
-
-    FeedbackPageSetting.objects.update_or_create(page_id=page.pk, defaults={"enabled": enabled})
-
-
-def is_feedback_enabled(page) -> bool:
-    return page is None or page.pk not in feedback_disabled_page_ids()
-
-
-# ---------------------------------------------------------------------------------------------
-# The service
-# ---------------------------------------------------------------------------------------------
+def rate_limited_message() -> str:
+    return gettext("Too many answers from your network. Please try again in a while.")
 
 
 @dataclasses.dataclass
@@ -205,9 +67,8 @@ class FeedbackService:
     token_salt = "wagtail_webinars.feedback.comment"  # noqa: S105 - a signing salt, not a secret
 
     def get_feedback_model(self):
-        """The model answers are saved in."""
-        from .models import Feedback
-
+        """The model answers are saved in; the report, the editor's panel and the digest read
+        it too. Return a subclass of ``AbstractFeedback`` to store more."""
         return Feedback
 
     def comment_allowed(self, helpful: bool) -> bool:
@@ -429,47 +290,3 @@ def get_feedback_service() -> FeedbackService:
     if isinstance(service, str):
         service = import_string(service)
     return service()
-
-
-# ---------------------------------------------------------------------------------------------
-# What the widget's templates get
-# ---------------------------------------------------------------------------------------------
-
-
-def widget_context(
-    state: str,
-    *,
-    page_id: int | str | None,
-    path: str,
-    next_url: str,
-    errors: dict[str, list[str]] | None = None,
-    comment: str = "",
-    token: str = "",
-) -> dict[str, Any]:
-    """Context of ``includes/feedback.html`` and its fragments; ``state`` is ``"question"``,
-    ``"comment"`` or ``"thanks"``. Holds nothing about the visitor, so pages stay cacheable."""
-    errors = errors or {}
-    return {
-        "state": state,
-        "texts": feedback_texts(),
-        "errors": errors,
-        "general_errors": [m for key, ms in errors.items() if key != "comment" for m in ms],
-        "comment": comment,
-        "token": token,
-        "page_id": page_id or "",
-        "path": path,
-        "next": next_url,
-        "language": translation.get_language() or "",
-        "comment_max_length": formats.number_format(COMMENT_MAX_LENGTH, force_grouping=True),
-    }
-
-
-def strip_widget_params(full_path: str) -> str:
-    """The path and query string without the parameters the widget adds itself."""
-    parts = urlsplit(full_path)
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if key not in WIDGET_PARAMS
-    ]
-    return parts.path + ("?" + urlencode(query) if query else "")

@@ -24,8 +24,10 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext
 
-from .conf import webinar_settings
-from .data import is_valid_code, municipality_choices
+from ..conf import webinar_settings
+from ..data import is_valid_code, municipality_choices
+from ..dates import format_timespan
+from .services import RegistrationRequest
 
 NAME_MAX_LENGTH = 200
 EMAIL_MAX_LENGTH = 254
@@ -336,9 +338,7 @@ def _municipality_field_choices() -> list:
 
 def session_choice_label(session) -> str:
     """ "Det demokratiska samtalet, tisdag 13 mars 2027 kl. 10.00–11.30"."""
-    from .templatetags.wagtail_webinars_tags import webinar_timespan
-
-    return f"{session.title}, {webinar_timespan(session.start, session.end)}"
+    return f"{session.title}, {format_timespan(session.start, session.end)}"
 
 
 def default_consent_text() -> str:
@@ -537,10 +537,8 @@ class RegistrationForm(forms.Form):
             answers[question.clean_name] = value
         return answers
 
-    def get_registration_request(self):
+    def get_registration_request(self) -> RegistrationRequest:
         """The validated data as the service's ``RegistrationRequest``."""
-        from .services import RegistrationRequest
-
         data = self.cleaned_data
         return RegistrationRequest(
             name=data["name"],

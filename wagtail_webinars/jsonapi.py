@@ -1,0 +1,88 @@
+"""The JSON-endpoint kernel: what every JSON endpoint of the package (registration, feedback)
+shares, so that they answer alike.
+
+``@json_endpoint`` takes POST only, JSON only, from an allowed origin (``origin.py``), and calls
+the view inside ``translation.override()`` of the visitor's language (``language.py``). Instead
+of Django's CSRF token, which a separate frontend cannot carry, the Origin check protects these
+views: a page on another site cannot post in a visitor's name (403), while the site itself and
+the frontends in ``ALLOWED_FRONTEND_ORIGINS`` can.
+
+Errors: 400 ``{"errors": {field: [message]}}`` for input, ``{"code", "message"}`` for the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
+
+from .language import is_visitor_language, visitor_language
+from .origin import is_allowed_origin
+
+
+def json_response(data: dict[str, Any], status: int = 200) -> JsonResponse:
+    """A JSON answer, UTF-8 as it is (not ``\\u`` escapes)."""
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def error_response(code: str, message: str, status: int) -> JsonResponse:
+    """``{"code": code, "message": message}``: a refusal that is not about one field."""
+    return json_response({"code": code, "message": message}, status=status)
+
+
+def field_errors_response(errors: dict[str, list[str]], status: int = 400) -> JsonResponse:
+    """``{"errors": {field: [message]}}``; ``"__all__"`` for the body as a whole."""
+    return json_response({"errors": errors}, status=status)
+
+
+def json_endpoint(view: Callable) -> Callable:
+    """POST only, JSON only, from an allowed origin, in the visitor's language.
+
+    Calls ``view(request, body, **kwargs)`` with the parsed JSON object, inside
+    ``translation.override()`` of the visitor's language. CSRF exemption is safe here only
+    because the Origin check below takes its place.
+    """
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, **kwargs: Any) -> JsonResponse:
+        with translation.override(visitor_language(request)):
+            if request.method != "POST":
+                response = error_response(
+                    "method_not_allowed", gettext("Use POST for this address."), 405
+                )
+                response["Allow"] = "POST"
+                return response
+            if not is_allowed_origin(request):
+                return error_response(
+                    "forbidden_origin",
+                    gettext("Requests from this website are not allowed."),
+                    403,
+                )
+            if request.content_type != "application/json":
+                return error_response(
+                    "unsupported_media_type",
+                    gettext("Send the data as JSON (Content-Type: application/json)."),
+                    415,
+                )
+            try:
+                body = json.loads(request.body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                body = None
+            if not isinstance(body, dict):
+                return field_errors_response(
+                    {"__all__": [gettext("The request body must be a JSON object.")]}
+                )
+            language = body.get("language")
+            if language is not None and not is_visitor_language(language):
+                return field_errors_response({"language": [gettext('Use "sv" or "en".')]})
+        with translation.override(visitor_language(request, language)):
+            return view(request, body, **kwargs)
+
+    return wrapper
