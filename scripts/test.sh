@@ -74,8 +74,10 @@ if [ ! -f node_modules/axe-core/axe.min.js ] || [ "$(cat node_modules/.ww-lock-s
   echo "$lock_now" > node_modules/.ww-lock-stamp
 fi
 
-# --- The compiled Swedish catalogue: the tests read Swedish from the .mo, not the .po.
-for po in wagtail_webinars/locale/*/LC_MESSAGES/*.po; do
+# --- The compiled Swedish catalogues (the core's and the feedback app's): the tests read Swedish
+# from the .mo, not the .po.
+for po in wagtail_webinars/locale/*/LC_MESSAGES/*.po wagtail_webinars/feedback/locale/*/LC_MESSAGES/*.po; do
+  [ -f "$po" ] || continue
   mo=${po%.po}.mo
   if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
     say "compiling $po"

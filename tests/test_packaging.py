@@ -1,5 +1,9 @@
 """What `pip install wagtail-webinars` gets: the sdist and the wheel that `python -m build` makes.
 
+Both carry two installable apps, the core (``wagtail_webinars``) and the feedback app
+(``wagtail_webinars.feedback``), each with its own templates, static files, migrations and Swedish
+catalogue (checked here too: complete, and compiled to the .mo that ships).
+
 Builds both once, from a copy of the source tree as a fresh checkout has it (no egg-info, no venv,
 no node_modules), with build isolation as a release does. Run it alone with
 
@@ -8,6 +12,8 @@ no node_modules), with build isolation as a release does. Run it alone with
 
 from __future__ import annotations
 
+import gettext
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +27,20 @@ pytestmark = pytest.mark.packaging
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "wagtail_webinars"
+# The Swedish catalogues, one per app: a site with the feedback app alone reads the second.
+CATALOGUES = (
+    "wagtail_webinars/locale/sv/LC_MESSAGES",
+    "wagtail_webinars/feedback/locale/sv/LC_MESSAGES",
+)
+FEEDBACK_FILES = {
+    "wagtail_webinars/feedback/templates/wagtail_webinars/includes/feedback.html",
+    "wagtail_webinars/feedback/templates/wagtail_webinars/feedback/form_page.html",
+    "wagtail_webinars/feedback/static/wagtail_webinars/js/feedback.js",
+    "wagtail_webinars/feedback/static/wagtail_webinars/css/feedback.css",
+    "wagtail_webinars/feedback/migrations/0001_initial.py",
+    "wagtail_webinars/feedback/locale/sv/LC_MESSAGES/django.mo",
+    "wagtail_webinars/feedback/locale/sv/LC_MESSAGES/django.po",
+}
 LEFT_OUT = ("tests/", "example_project/", "docs/", "bench/", "scripts/", "node_modules/", ".ci/")
 NOT_SOURCE = shutil.ignore_patterns(
     ".git", ".venv*", "node_modules", "build", "dist", "*.egg-info", "__pycache__", "*.pyc",
@@ -68,26 +88,57 @@ def sdist_names(dists) -> set[str]:
 
 
 def test_wheel_carries_every_template(wheel_names):
-    templates = package_files("templates")
+    templates = package_files("templates", "feedback/templates")
     assert "wagtail_webinars/templates/wagtail_webinars/base.html" in templates
+    assert "wagtail_webinars/feedback/templates/wagtail_webinars/feedback/base.html" in templates
     assert templates <= wheel_names, sorted(templates - wheel_names)
 
 
 def test_wheel_carries_every_static_file(wheel_names):
-    static = package_files("static")
+    static = package_files("static", "feedback/static")
     assert "wagtail_webinars/static/wagtail_webinars/css/webinars.css" in static
+    assert "wagtail_webinars/feedback/static/wagtail_webinars/js/feedback.js" in static
     assert static <= wheel_names, sorted(static - wheel_names)
 
 
 def test_wheel_carries_every_migration(wheel_names):
-    migrations = package_files("migrations", suffix=".py")
+    migrations = package_files("migrations", "feedback/migrations", suffix=".py")
     assert "wagtail_webinars/migrations/0001_initial.py" in migrations
+    assert "wagtail_webinars/feedback/migrations/0001_initial.py" in migrations
     assert migrations <= wheel_names, sorted(migrations - wheel_names)
 
 
-def test_wheel_carries_the_compiled_swedish_catalogue(wheel_names):
-    assert "wagtail_webinars/locale/sv/LC_MESSAGES/django.mo" in wheel_names
-    assert "wagtail_webinars/locale/sv/LC_MESSAGES/django.po" in wheel_names
+@pytest.mark.parametrize("catalogue", CATALOGUES)
+def test_wheel_carries_the_compiled_swedish_catalogue(catalogue, wheel_names):
+    assert f"{catalogue}/django.mo" in wheel_names
+    assert f"{catalogue}/django.po" in wheel_names
+
+
+@pytest.mark.parametrize("kind", ["wheel", "sdist"])
+def test_both_carry_the_feedback_app(kind, wheel_names, sdist_names):
+    names = wheel_names if kind == "wheel" else sdist_names
+    assert names >= FEEDBACK_FILES, sorted(FEEDBACK_FILES - names)
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES)
+def test_swedish_catalogue_is_complete_and_compiled(catalogue, tmp_path):
+    """Every entry translated (none untranslated, none fuzzy), the formats right, and the .mo that
+    ships the same messages as the .po: run scripts/translations.sh after changing a string."""
+    po = ROOT / catalogue / "django.po"
+    fresh = tmp_path / "django.mo"
+    result = subprocess.run(
+        ["msgfmt", "--check-format", "--statistics", "-o", str(fresh), str(po)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"\d+ translated messages?\.", result.stderr.strip()), result.stderr
+
+    def messages(path: Path) -> dict:
+        with path.open("rb") as mo:
+            return gettext.GNUTranslations(mo)._catalog
+
+    assert messages(po.with_suffix(".mo")) == messages(fresh)
 
 
 def test_wheel_carries_every_python_module(wheel_names):
@@ -122,4 +173,5 @@ def test_sdist_carries_what_a_source_build_needs(sdist_names):
     assert {"setup.py", "setup.cfg", "pyproject.toml", "MANIFEST.in", "README.md", "LICENSE",
             "CHANGELOG.md"} <= sdist_names
     assert "wagtail_webinars/locale/sv/LC_MESSAGES/django.mo" in sdist_names
+    assert "wagtail_webinars/feedback/locale/sv/LC_MESSAGES/django.mo" in sdist_names
     assert "wagtail_webinars/templates/wagtail_webinars/base.html" in sdist_names
