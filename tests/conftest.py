@@ -1,8 +1,13 @@
+import copy
 import os
+import uuid
 
 import pytest
+import time_machine
 from django.conf import settings
 from wagtail.models import Locale, Page, Site
+
+from tests.clock import NOW
 
 # Playwright drives the browser from the test thread while live_server serves Django.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -46,6 +51,35 @@ def root_page(site):
 def fresh_rate_limits(settings):
     """Rate-limit counters of this test's own (a new key prefix), so that requests made by earlier
     tests from the same 127.0.0.1 do not count, without clearing a cache others share."""
-    import uuid
-
     settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
+
+
+@pytest.fixture
+def frozen():
+    """The clock stopped at ``tests.clock.NOW``; the fixture's value moves it (``shift``,
+    ``move_to``)."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def own_cache(settings):
+    """The suite's cache (local memory, or Redis with WW_CACHE=redis) under a key prefix of this
+    test's own: rate-limit counters, de-duplication keys and cached fragments start empty, and a
+    shared Redis is never flushed under other tests' feet."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"ww-test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def local_cache(settings):
+    """A new, empty local-memory cache, whatever cache the suite runs with: for a test that clears
+    the cache, or whose cached values must expire by the travelling clock (Redis keeps its own
+    time)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"ww-test-{uuid.uuid4().hex}",
+        }
+    }

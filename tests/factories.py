@@ -5,7 +5,7 @@ import datetime
 import factory
 import wagtail_factories
 from django.utils import timezone
-from wagtail.models import Locale
+from wagtail.models import Locale, PageViewRestriction
 
 from wagtail_webinars.models import (
     ContactPerson,
@@ -99,3 +99,16 @@ class PageContactPersonFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = PageContactPerson
+
+
+class PageViewRestrictionFactory(factory.django.DjangoModelFactory):
+    """An editor's "Privacy" setting on a page: a password by default, or
+    ``restriction_type=PageViewRestriction.LOGIN``."""
+
+    restriction_type = PageViewRestriction.PASSWORD
+    password = factory.LazyAttribute(
+        lambda o: "hemligt" if o.restriction_type == PageViewRestriction.PASSWORD else ""
+    )
+
+    class Meta:
+        model = PageViewRestriction

@@ -31,6 +31,6 @@ if CUSTOM_PAGE_MODEL_SUPPORTED:
 
     # Its own file: tests/test.sqlite3 holds the default page model's tables.
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-        DATABASES = {  # noqa: F405
+        DATABASES = {
             "default": {**DATABASES["default"], "NAME": BASE_DIR / "test_custom_page.sqlite3"}  # noqa: F405
         }

@@ -2,7 +2,6 @@
 Wagtail's own PagesAPIViewSet plus `register_api_endpoints`)."""
 
 import datetime
-import zoneinfo
 
 import pytest
 import time_machine
@@ -11,9 +10,8 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from wagtail_webinars.models import JoinLinkVisibility, SessionStatus
-
-from .factories import (
+from tests.clock import NOW, STOCKHOLM
+from tests.factories import (
     ContactPersonFactory,
     NoticeFactory,
     PageContactPersonFactory,
@@ -24,11 +22,10 @@ from .factories import (
     WebinarSeriesPageFactory,
     WebinarSessionPageFactory,
 )
+from wagtail_webinars.models import JoinLinkVisibility, SessionStatus
 
 pytestmark = pytest.mark.django_db
 
-STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
-NOW = datetime.datetime(2027, 3, 1, 12, 0, tzinfo=STOCKHOLM)
 SESSION_LISTING = "/api/v2/pages/?type=wagtail_webinars.WebinarSessionPage&fields=*&limit=50"
 SERIES_LISTING = "/api/v2/pages/?type=wagtail_webinars.WebinarSeriesPage&fields=*&limit=50"
 
@@ -176,7 +173,7 @@ def test_notices_endpoint_lists_only_current_notices_with_offset_dates(client, h
     NoticeFactory(title="Gammal", show_from=NOW - datetime.timedelta(days=9), show_until=NOW - datetime.timedelta(days=2))
     items = client.get("/api/v2/webinar_notices/?fields=*").json()["items"]
     assert [i["title"] for i in items] == ["Aktuell"]
-    assert items[0]["show_from"] == "2027-02-28T12:00:00+01:00"
+    assert items[0]["show_from"] == "2027-02-28T10:00:00+01:00"  # NOW less a day, in Stockholm
 
 
 def test_technical_help_endpoint_gives_the_questions(client, home):

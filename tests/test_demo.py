@@ -1,7 +1,6 @@
 """The demo content command `webinars_load_demo`: the reference page, built idempotently."""
 
 import datetime
-import zoneinfo
 
 import pytest
 import time_machine
@@ -9,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 from wagtail.models import Page, Revision
 
+from tests.clock import STOCKHOLM
 from wagtail_webinars.models import (
     ContactPerson,
     Notice,
@@ -23,8 +23,13 @@ from wagtail_webinars.models import (
 
 pytestmark = pytest.mark.django_db
 
-STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 SERIES_TITLE = "Det demokratiska samtalet – har fått en hårdare ton"
+
+
+# The demo puts its sessions in the year after the day it is loaded: loaded on this autumn day,
+# they fall on the reference page's dates of 2027 (the suite's NOW, in March 2027, would put them
+# in 2028).
+LOADED_IN_AUTUMN_2026 = datetime.datetime(2026, 11, 24, 12, tzinfo=STOCKHOLM)
 
 
 def load():
@@ -46,7 +51,7 @@ def snapshot():
     }
 
 
-@time_machine.travel(datetime.datetime(2026, 11, 24, 12, tzinfo=STOCKHOLM), tick=False)
+@time_machine.travel(LOADED_IN_AUTUMN_2026, tick=False)
 def test_sessions_fall_on_the_reference_dates_of_the_coming_year(home):
     load()
     series = WebinarSeriesPage.objects.get(title=SERIES_TITLE)
@@ -58,7 +63,7 @@ def test_sessions_fall_on_the_reference_dates_of_the_coming_year(home):
     assert {(d.hour, d.minute) for d in ends} == {(11, 30)}
 
 
-@time_machine.travel(datetime.datetime(2026, 11, 24, 12, tzinfo=STOCKHOLM), tick=False)
+@time_machine.travel(LOADED_IN_AUTUMN_2026, tick=False)
 def test_every_demo_session_is_upcoming(home):
     load()
     assert {s.computed_status for s in WebinarSessionPage.objects.all()} == {"upcoming"}

@@ -10,9 +10,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wagtail_webinars.models import Registration, RegistrationQuestion
-
-from .factories import (
+from tests.clock import NOW
+from tests.factories import (
     ContactPersonFactory,
     NoticeFactory,
     PageContactPersonFactory,
@@ -22,22 +21,10 @@ from .factories import (
     WebinarSeriesPageFactory,
     WebinarSessionPageFactory,
 )
+from wagtail_webinars.models import Registration, RegistrationQuestion
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def private_cache(settings):
-    """A cache of these tests' own, so they neither see nor leave fragments of other tests."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "ww-page-cache",
-        }
-    }
-    cache.clear()
+# A cache of these tests' own, so they neither see nor leave fragments of other tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_cache")]
 
 
 @pytest.fixture

@@ -1,21 +1,19 @@
-"""The visitor pages: what a visitor reads on a series, a session and a listing page."""
+"""The visitor pages: what a visitor reads on a series, a session and a listing page. (How dates
+are written: test_dates.py; the heading outline and embeds: test_markup.py; the schema.org
+Event: test_structured_data.py.)"""
 
 import datetime
 import re
-import zoneinfo
 from html.parser import HTMLParser
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.test import override_settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from wagtail_webinars.dates import format_timespan as webinar_timespan
-from wagtail_webinars.markup import keep_heading_outline
-from wagtail_webinars.models import ComputedStatus, SessionStatus
-
-from .factories import (
+from tests.clock import NOW, STOCKHOLM
+from tests.factories import (
     NoticeFactory,
     PageContactPersonFactory,
     PageSpeakerFactory,
@@ -23,12 +21,9 @@ from .factories import (
     WebinarSeriesPageFactory,
     WebinarSessionPageFactory,
 )
+from wagtail_webinars.models import ComputedStatus, SessionStatus
 
 pytestmark = pytest.mark.django_db
-
-STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
-NOW = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=STOCKHOLM)
-
 
 class _Outline(HTMLParser):
     """Heading levels of a document, in order, and the landmarks it has."""
@@ -173,61 +168,6 @@ def test_session_in_a_series_lists_the_other_dates_of_the_series(client, home):
     assert ">Andra</a>" in html
 
 
-# --- dates ------------------------------------------------------------------------------------
-
-
-def test_session_time_is_written_as_a_swede_writes_it(client, home):
-    start = datetime.datetime(2027, 3, 13, 9, 0, tzinfo=datetime.UTC)  # 10.00 in Stockholm
-    session = WebinarSessionPageFactory(
-        parent=home, start=start, end=start + datetime.timedelta(minutes=90)
-    )
-    html = client.get(session.url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
-    assert "lördag 13 mars 2027 kl. 10.00–11.30" in html
-    assert 'datetime="2027-03-13T10:00:00+01:00"' in html
-
-
-def test_stockholm_time_holds_across_the_change_to_summer_time():
-    # Summer time starts on 28 March 2027: 10.00 in Stockholm is 09.00 UTC before, 08.00 after.
-    winter = datetime.datetime(2027, 2, 16, 9, 0, tzinfo=datetime.UTC)
-    summer = datetime.datetime(2027, 3, 30, 8, 0, tzinfo=datetime.UTC)
-    with translation.override("sv"):
-        assert webinar_timespan(winter, winter + datetime.timedelta(minutes=90)) == (
-            "tisdag 16 februari 2027 kl. 10.00–11.30"
-        )
-        assert webinar_timespan(summer, summer + datetime.timedelta(minutes=90)) == (
-            "tisdag 30 mars 2027 kl. 10.00–11.30"
-        )
-
-
-def test_time_element_carries_the_summer_time_offset(client, home):
-    start = datetime.datetime(2027, 3, 30, 8, 0, tzinfo=datetime.UTC)
-    session = WebinarSessionPageFactory(parent=home, start=start)
-    html = client.get(session.url).content.decode()
-    assert 'datetime="2027-03-30T10:00:00+02:00"' in html
-
-
-def test_english_visitors_read_an_english_date():
-    start = datetime.datetime(2027, 3, 30, 8, 0, tzinfo=datetime.UTC)
-    with translation.override("en"):
-        assert webinar_timespan(start, start + datetime.timedelta(minutes=90)) == (
-            "Tuesday 30 March 2027, 10:00–11:30"
-        )
-
-
-def test_session_over_two_days_names_both_days():
-    start = at(3, 13, 20)
-    with translation.override("sv"):
-        text = webinar_timespan(start, start + datetime.timedelta(hours=16))
-    assert text == "lördag 13 mars 2027 kl. 20.00 – söndag 14 mars 2027 kl. 12.00"
-
-
-@override_settings(WAGTAIL_WEBINARS={"BASE_TEMPLATE": "base.html", "TIME_ZONE": "Europe/Helsinki"})
-def test_times_follow_the_webinars_time_zone_setting():
-    start = datetime.datetime(2027, 2, 16, 9, 0, tzinfo=datetime.UTC)
-    with translation.override("sv"):
-        assert webinar_timespan(start, start + datetime.timedelta(hours=1)).endswith("kl. 11.00–12.00")
-
-
 # --- the series -------------------------------------------------------------------------------
 
 
@@ -332,97 +272,3 @@ def test_notice_shown_only_within_its_dates(client, home):
     html = client.get(session.url).content.decode()
     assert "Aktuell notis" in html
     assert "Gammal notis" not in html
-
-
-# --- the heading outline ----------------------------------------------------------------------
-
-
-def test_outline_lifts_a_heading_that_skips_a_level():
-    assert keep_heading_outline("<h4>a</h4>", parent_level=2) == "<h3>a</h3>"
-
-
-def test_outline_keeps_levels_that_already_fit():
-    html = '<h2 class="x">a</h2><h3>b</h3><h4>c</h4><h2>d</h2>'
-    assert keep_heading_outline(html, parent_level=2) == html
-
-
-def test_outline_never_adds_a_second_h1():
-    assert keep_heading_outline("<h1>a</h1>", parent_level=1) == "<h2>a</h2>"
-
-
-def test_outline_leaves_other_tags_alone():
-    html = "<header><hr><h3>a</h3></header>"
-    assert keep_heading_outline(html, parent_level=2) == html
-
-
-# --- schema.org Event -------------------------------------------------------------------------
-
-
-def event_jsonld(html: str) -> dict:
-    import json
-
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
-    assert match, "no JSON-LD on the page"
-    return json.loads(match.group(1))
-
-
-def test_session_event_json_ld_describes_an_online_event_with_its_performers(client, home):
-    start = datetime.datetime(2027, 3, 13, 9, 0, tzinfo=datetime.UTC)
-    session = WebinarSessionPageFactory(
-        parent=home, title="Det demokratiska samtalet", start=start,
-        end=start + datetime.timedelta(minutes=90), stream_url="https://play.example.org/live",
-    )
-    PageSpeakerFactory(page=session, speaker__name="Vian Tahir", speaker__title="Nätsäkerhetsexpert")
-    data = event_jsonld(client.get(session.url).content.decode())
-    assert data["@type"] == "Event"
-    assert data["name"] == "Det demokratiska samtalet"
-    assert data["startDate"] == "2027-03-13T10:00:00+01:00"
-    assert data["endDate"] == "2027-03-13T11:30:00+01:00"
-    assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
-    assert data["eventStatus"] == "https://schema.org/EventScheduled"
-    assert data["location"] == {"@type": "VirtualLocation", "url": "https://play.example.org/live"}
-    assert data["performer"] == [
-        {"@type": "Person", "name": "Vian Tahir", "jobTitle": "Nätsäkerhetsexpert"}
-    ]
-
-
-def test_cancelled_session_event_json_ld_is_cancelled_and_points_to_the_page(client, home):
-    session = WebinarSessionPageFactory(
-        parent=home, status=SessionStatus.CANCELLED, stream_url="https://play.example.org/live"
-    )
-    data = event_jsonld(client.get(session.url).content.decode())
-    assert data["eventStatus"] == "https://schema.org/EventCancelled"
-    assert data["location"]["url"] == data["url"] == "http://localhost" + session.url
-    assert "performer" not in data
-
-
-def test_postponed_session_event_json_ld_is_postponed(client, home):
-    session = WebinarSessionPageFactory(parent=home, status=SessionStatus.POSTPONED)
-    data = event_jsonld(client.get(session.url).content.decode())
-    assert data["eventStatus"] == "https://schema.org/EventPostponed"
-
-
-def test_json_ld_cannot_be_closed_by_an_editors_text(client, home):
-    session = WebinarSessionPageFactory(parent=home, title="</script><script>alert(1)</script>")
-    html = client.get(session.url).content.decode()
-    assert "<script>alert(1)" not in html
-    assert event_jsonld(html)["name"] == "</script><script>alert(1)</script>"
-
-
-# --- embeds -----------------------------------------------------------------------------------
-
-
-def test_embedded_frame_gets_the_editors_title():
-    from wagtail_webinars.markup import titled_iframes as webinar_titled_iframes
-
-    html = '<iframe src="https://video.example.org/1" allowfullscreen></iframe>'
-    assert webinar_titled_iframes(html, "Inspelning & text") == (
-        '<iframe title="Inspelning &amp; text" src="https://video.example.org/1" allowfullscreen></iframe>'
-    )
-
-
-def test_embedded_frame_keeps_a_title_the_provider_sent():
-    from wagtail_webinars.markup import titled_iframes as webinar_titled_iframes
-
-    html = '<iframe title="YouTube" src="https://video.example.org/1"></iframe>'
-    assert webinar_titled_iframes(html, "Inspelning") == html

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from .factories import (
+from tests.factories import (
     NoticeFactory,
     PageContactPersonFactory,
     PageSpeakerFactory,
@@ -18,15 +18,8 @@ from .factories import (
     WebinarSessionPageFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def private_cache(settings):
-    """A cache of these tests' own, so clearing it never touches a shared Redis."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ww-queries"}
-    }
+# A cache of these tests' own, so clearing it never touches a shared Redis.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_cache")]
 
 
 def queries_for(client, url: str) -> list[str]:

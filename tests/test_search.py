@@ -1,11 +1,8 @@
 """Wagtail's own search (the database backend) finds sessions, series and snippets."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from wagtail_webinars.models import WebinarSeriesPage, WebinarSessionPage
-
-from .factories import (
+from tests.factories import (
     ContactPersonFactory,
     NoticeFactory,
     SpeakerFactory,
@@ -13,6 +10,7 @@ from .factories import (
     WebinarSeriesPageFactory,
     WebinarSessionPageFactory,
 )
+from wagtail_webinars.models import WebinarSeriesPage, WebinarSessionPage
 
 pytestmark = pytest.mark.django_db
 
@@ -70,13 +68,6 @@ def test_session_is_found_through_the_site_wide_page_search(home, committed):
     assert session.pk in found(Page.objects.live(), "riskbedömning")
 
 
-@pytest.fixture
-def admin_client(client, db):
-    user = get_user_model().objects.create_superuser("redaktor", "redaktor@example.org", "lösenord")
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize(
     ("model_name", "factory", "text", "kwargs"),
     [
@@ -89,7 +80,7 @@ def admin_client(client, db):
 def test_snippets_are_searchable_in_the_admin(admin_client, committed, model_name, factory, text, kwargs):
     with committed():
         wanted = factory(**kwargs)
-        other = factory(**{key: "Någon annan" for key in kwargs}) if kwargs else None
+        other = factory(**dict.fromkeys(kwargs, "Någon annan")) if kwargs else None
     response = admin_client.get(f"/admin/snippets/wagtail_webinars/{model_name}/", {"q": text})
     assert response.status_code == 200
     listed = {obj.pk for obj in response.context["object_list"]}

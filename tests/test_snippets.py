@@ -5,9 +5,7 @@ import wagtail_factories
 from django.test import RequestFactory
 from wagtail.models import Locale
 
-from wagtail_webinars.models import Speaker
-
-from .factories import (
+from tests.factories import (
     ContactPersonFactory,
     NoticeFactory,
     PageContactPersonFactory,
@@ -17,6 +15,7 @@ from .factories import (
     WebinarSeriesPageFactory,
     WebinarSessionPageFactory,
 )
+from wagtail_webinars.models import Speaker
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from .factories import PageSpeakerFactory, WebinarSessionPageFactory
+from tests.factories import PageSpeakerFactory, WebinarSessionPageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,6 @@
 """The feedback widget in a real Chromium: by keyboard with JavaScript, by mouse without it, and
 accessible (axe-core, WCAG 2.1 A/AA) in every state."""
 
-import copy
-import uuid
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,14 +13,7 @@ from .axe import assert_no_axe_violations
 WIDGET = "#ww-feedback"
 LIVE = "[data-ww-feedback-live]"
 
-
-@pytest.fixture(autouse=True)
-def clear_cache(settings):
-    # A cache of our own per test: rate-limit counters and de-duplication keys start empty, and
-    # a shared Redis is never flushed under other tests' feet.
-    caches = copy.deepcopy(settings.CACHES)
-    caches["default"]["KEY_PREFIX"] = f"ww-feedback-test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 @pytest.fixture

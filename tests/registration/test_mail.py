@@ -1,5 +1,6 @@
 """Registration e-mails: content and language, the calendar invitation, header safety, the
-outbox with retries and the pending-mail command, Anymail tags/metadata and delivery tracking."""
+outbox with retries and the pending-mail command, Anymail tags/metadata and delivery tracking.
+(The reminders the day before: test_reminders.py.)"""
 
 import datetime
 import email as email_lib
@@ -7,13 +8,13 @@ import email.utils
 
 import icalendar
 import pytest
-import time_machine
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.clock import NOW, START
 from tests.factories import (
     ContactPersonFactory,
     PageContactPersonFactory,
@@ -34,16 +35,8 @@ from wagtail_webinars.registration.services import (
     register,
 )
 
-NOW = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC)
-START = datetime.datetime(2027, 3, 13, 9, 0, tzinfo=datetime.UTC)  # 10.00 in Stockholm
 FAILING = "tests.registration_mail_backends.TimingOutEmailBackend"
 ANYMAIL_TEST = "anymail.backends.test.EmailBackend"
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -62,17 +55,6 @@ def session(home, frozen):
         role="Frågor om anmälan",
     )
     return session
-
-
-@pytest.fixture
-def sent(django_capture_on_commit_callbacks):
-    """Run the e-mail tasks that a committed registration enqueues."""
-
-    def run(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run
 
 
 def request(**kwargs):
@@ -195,8 +177,8 @@ class KommunenInvitation(RegistrationInvitation):
 
 @override_settings(
     WAGTAIL_WEBINARS={
-        "CALENDAR_CLASS": "tests.test_registration_emails.KommunenCalendar",
-        "INVITATION_CLASS": "tests.test_registration_emails.KommunenInvitation",
+        "CALENDAR_CLASS": "tests.registration.test_mail.KommunenCalendar",
+        "INVITATION_CLASS": "tests.registration.test_mail.KommunenInvitation",
     }
 )
 def test_a_host_changes_one_calendar_property_in_the_file_and_the_invitation(
@@ -310,24 +292,6 @@ def test_email_failure_never_affects_the_visitors_answer(session, sent):
     assert outcome.status == "confirmed"
 
 
-# --- reminders ------------------------------------------------------------------------------
-
-
-def test_reminders_go_once_to_confirmed_registrants_the_day_before(session, sent, frozen):
-    sent(register, session, request(email="a@example.org"))
-    session.registration_capacity = 1
-    session.save()
-    sent(register, session, request(email="waiting@example.org"))
-    mail.outbox.clear()
-    sent(call_command, "webinars_send_reminders", verbosity=0)
-    assert mail.outbox == []  # 12 days before
-    frozen.move_to(START - datetime.timedelta(hours=20))
-    sent(call_command, "webinars_send_reminders", verbosity=0)
-    sent(call_command, "webinars_send_reminders", verbosity=0)
-    assert [m.to for m in mail.outbox] == [["Anna Berg <a@example.org>"]]
-    assert mail.outbox[0].subject.startswith("Påminnelse: ")
-
-
 # --- Anymail --------------------------------------------------------------------------------
 
 
@@ -381,3 +345,18 @@ def test_a_late_open_event_does_not_hide_a_bounce(session, sent):
         )
     row.refresh_from_db()
     assert row.delivery_state == DeliveryState.BOUNCED
+
+
+@override_settings(EMAIL_BACKEND=ANYMAIL_TEST)
+def test_tracking_of_another_apps_message_with_our_metadata_key_changes_nothing(session, sent):
+    row = sent(register, session, request()).registration.emails.get()
+    assert row.message_id
+
+    # The host's newsletter app numbers its own messages "email_id" too.
+    event = AnymailTrackingEvent(
+        event_type="bounced", message_id="newsletter-4711", metadata={"email_id": str(row.pk)}
+    )
+    tracking.send(sender=object, event=event, esp_name="TestESP")
+
+    row.refresh_from_db()
+    assert row.delivery_state == DeliveryState.UNKNOWN

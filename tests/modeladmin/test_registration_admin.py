@@ -34,13 +34,6 @@ def sign_up(session, n, code="2584", participants=()):
     ).registration
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "x")
-    client.force_login(user)
-    return client
-
-
 def editor(django_user_model, *codenames):
     group = Group.objects.create(name="Redaktörer")
     group.permissions.add(Permission.objects.get(codename="access_admin"))

@@ -63,6 +63,31 @@ def test_line_break_in_a_one_line_field_is_refused(session, field):
     assert form.errors[field] == ["Skriv på en rad, utan radbrytningar eller specialtecken."]
 
 
+@pytest.mark.parametrize("value", ["Lena\u2028Lindgren", "Lena\x00Lindgren", "Lena\u202eLindgren"])
+def test_line_separators_and_control_characters_in_a_name_are_still_refused(session, value):
+    assert "name" in form_for(session, valid_data(name=value)).errors
+
+
+def test_no_break_and_thin_spaces_pasted_into_the_form_are_accepted_as_spaces(session):
+    # Copied from a web page or a Word document: "Region\u00a0Skåne", "Anna\u2009Berg".
+    form = form_for(
+        session,
+        valid_data(
+            name="Lena\u00a0Lindgren",
+            organisation="Region\u00a0Skåne",
+            participants="Anna\u2009Berg\nPer\u00a0Persson",
+            question_to_speaker="Hur\u00a0bemöter man ett drev?\nOch sedan?",
+        ),
+    )
+
+    assert form.is_valid(), form.errors
+    request = form.get_registration_request()
+    assert request.name == "Lena Lindgren"
+    assert request.organisation == "Region Skåne"
+    assert request.participants == ["Anna Berg", "Per Persson"]
+    assert request.question_to_speaker == "Hur bemöter man ett drev?\nOch sedan?"
+
+
 def test_header_injection_in_the_email_address_is_refused(session):
     form = form_for(session, valid_data(email="lena@kiruna.example\nBcc: spam@example.org"))
     assert not form.is_valid()

@@ -3,16 +3,14 @@
 import datetime
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.management import call_command
 
+from tests.clock import NOW
 from tests.factories import WebinarSessionPageFactory
 from wagtail_webinars.feedback.models import Feedback
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime.datetime(2027, 3, 15, 8, tzinfo=datetime.UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture
@@ -26,7 +24,6 @@ def comment(page, text, days_ago):
     )
 
 
-@time_machine.travel(NOW, tick=False)
 def test_each_owner_gets_the_comments_of_the_last_days_on_their_pages(home, owner):
     page = WebinarSessionPageFactory(parent=home, title="Bygglov", owner=owner)
     comment(page, "Saknade avgifterna", days_ago=2)
@@ -44,7 +41,6 @@ def test_each_owner_gets_the_comments_of_the_last_days_on_their_pages(home, owne
     assert f"http://testserver/admin/pages/{page.pk}/edit/" in message.body
 
 
-@time_machine.travel(NOW, tick=False)
 def test_no_mail_when_there_are_no_new_comments(home, owner):
     page = WebinarSessionPageFactory(parent=home, owner=owner)
     Feedback.objects.create(page=page, helpful=True, created_at=NOW)

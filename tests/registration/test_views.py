@@ -1,5 +1,6 @@
 """Registration on the web: the form on the session and series pages, the result page, the
-personal cancel page and RegistrationFormBlock, through Django's test client."""
+personal cancel page, private (view-restricted) sessions and RegistrationFormBlock, through
+Django's test client."""
 
 import datetime
 import json
@@ -7,25 +8,23 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
-from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
+from tests.clock import START
+from tests.factories import (
+    PageViewRestrictionFactory,
+    WebinarSeriesPageFactory,
+    WebinarSessionPageFactory,
+)
 from wagtail_webinars.blocks import RegistrationFormBlock
 from wagtail_webinars.models import Registration, RegistrationQuestion, RegistrationStatus
 from wagtail_webinars.registration.services import RegistrationRequest, register
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
-
-NOW = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC)
-START = datetime.datetime(2027, 3, 13, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "fresh_rate_limits")]
 
 
 @pytest.fixture
@@ -336,6 +335,50 @@ def test_unknown_cancel_link_says_it_does_not_work(client, db, site):
     assert "Länken fungerar inte" in response.content.decode()
 
 
+# --- private (view-restricted) sessions ------------------------------------------------------
+
+
+@pytest.fixture
+def password_protected_session(session):
+    PageViewRestrictionFactory(page=session)
+    return session
+
+
+@pytest.fixture
+def members_only_session(session):
+    PageViewRestrictionFactory(page=session, restriction_type=PageViewRestriction.LOGIN)
+    return session
+
+
+def test_html_registration_for_a_private_session_is_not_found(client, password_protected_session):
+    response = client.get(register_url(password_protected_session))
+
+    assert response.status_code == 404
+
+
+def test_a_visitor_allowed_to_see_a_private_session_can_register_from_its_form(
+    client, members_only_session
+):
+    client.force_login(get_user_model().objects.create_user("lena", password="x"))
+    page = client.get(members_only_session.url).content.decode()
+    url = register_url(members_only_session)
+
+    response = client.post(url, form_data())
+
+    assert f'action="{url}"' in page
+    assert response.status_code == 302
+    assert Registration.objects.filter(session=members_only_session).count() == 1
+
+
+def test_a_visitor_not_allowed_to_see_a_private_session_cannot_register(
+    client, members_only_session
+):
+    url = register_url(members_only_session)
+
+    assert client.post(url, form_data()).status_code == 404
+    assert not Registration.objects.exists()
+
+
 # --- the block --------------------------------------------------------------------------------
 
 
@@ -355,6 +398,24 @@ def test_registration_block_for_an_unpublished_page_renders_nothing(session):
     block = RegistrationFormBlock()
     value = block.to_python({"page": session.pk})
     assert block.render(value).strip() == ""
+
+
+def test_registration_block_for_a_private_session_renders_nothing(password_protected_session):
+    block = RegistrationFormBlock()
+    value = block.to_python({"page": password_protected_session.pk})
+
+    assert block.render(value).strip() == ""
+
+
+def test_registration_block_for_a_session_under_a_private_series_renders_nothing(home):
+    series = WebinarSeriesPageFactory(parent=home, title="Intern serie")
+    PageViewRestrictionFactory(page=series)
+    session = WebinarSessionPageFactory(
+        parent=series, start=START, end=START + datetime.timedelta(minutes=90)
+    )
+    block = RegistrationFormBlock()
+
+    assert block.render(block.to_python({"page": session.pk})).strip() == ""
 
 
 def test_webinar_without_registration_shows_no_registration_section(client, session):

@@ -1,8 +1,6 @@
 """The widget on a page: where it shows, what it costs, and that the page stays cacheable."""
 
-import copy
 import re
-import uuid
 
 import pytest
 from django.core.cache import cache
@@ -17,7 +15,7 @@ from wagtail import urls as wagtail_urls
 from tests.factories import WebinarSessionPageFactory
 from wagtail_webinars.feedback.page_switch import DISABLED_PAGES_CACHE_KEY, set_feedback_enabled
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_cache")]
 
 HOST_SHELL = (
     '<!DOCTYPE html><html lang="sv"><head><title>{% block title %}{{ page.title }}{% endblock %}'
@@ -75,15 +73,6 @@ urlpatterns = [
     path("kalender/webbinarier/", include("wagtail_webinars.urls")),
     path("", include(wagtail_urls)),
 ]
-
-
-@pytest.fixture(autouse=True)
-def clear_cache(settings):
-    # A cache of our own per test: rate-limit counters and de-duplication keys start empty, and
-    # a shared Redis is never flushed under other tests' feet.
-    caches = copy.deepcopy(settings.CACHES)
-    caches["default"]["KEY_PREFIX"] = f"ww-feedback-test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
 
 
 @pytest.fixture

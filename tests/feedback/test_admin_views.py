@@ -18,13 +18,6 @@ pytestmark = pytest.mark.django_db
 REPORT_URL = "/admin/webinars/feedback/report/"
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("redaktor", "r@example.org", "pw")
-    client.force_login(user)
-    return client
-
-
 def report_table(client, params=None) -> str:
     """The report's results only (the fragment Wagtail swaps in when filters change)."""
     return client.get(REPORT_URL + "results/", params or {}).content.decode()

@@ -66,7 +66,7 @@ def run_concurrently(session, lock, barrier_inside_lock):
                 ),
                 lock=lock_then_meet,
             )
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -4,27 +4,23 @@ import datetime
 import json
 
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
-from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
+from tests.clock import START
+from tests.factories import (
+    PageViewRestrictionFactory,
+    WebinarSeriesPageFactory,
+    WebinarSessionPageFactory,
+)
 from wagtail_webinars.models import Registration, RegistrationQuestion, RegistrationStatus
 from wagtail_webinars.registration.services import RegistrationRequest, register
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "fresh_rate_limits")]
 
-NOW = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC)
-START = datetime.datetime(2027, 3, 13, 9, 0, tzinfo=datetime.UTC)
 FRONTEND = "https://webbinarier.kommun.example"
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
@@ -158,6 +154,15 @@ def test_session_under_a_private_series_returns_404(client, home):
     response = post(client, url(session), body())
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
     assert not Registration.objects.exists()
+
+
+def test_json_registration_for_a_private_session_is_not_found(client, session):
+    PageViewRestrictionFactory(page=session)
+
+    response = post(client, url(session), body())
+
+    assert response.status_code == 404
+    assert session.title not in response.content.decode()
 
 
 def test_a_private_page_elsewhere_does_not_hide_the_session(client, home, session):

@@ -1,0 +1,44 @@
+"""The layout's rules (CONTRIBUTING.md) are import-linter contracts in pyproject.toml, run by CI
+as ``lint-imports``. A contract names modules, so a new module that no contract names would
+escape the rules: these tests keep the lists complete."""
+
+import pkgutil
+import tomllib
+from pathlib import Path
+
+import wagtail_webinars
+import wagtail_webinars.feedback
+
+REPO = Path(__file__).resolve().parent.parent
+CONTRACTS = {
+    contract["id"]: contract
+    for contract in tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"][
+        "contracts"
+    ]
+}
+
+
+def children(package) -> set[str]:
+    return {
+        f"{package.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(package.__path__)
+        if module.name not in {"locale", "static", "templates"}
+    }
+
+
+def test_every_top_level_module_is_kernel_or_forbidden_to_the_kernel():
+    kernel = CONTRACTS["kernel"]
+    classified = set(kernel["source_modules"]) | set(kernel["forbidden_modules"])
+    assert children(wagtail_webinars) - classified == set()
+
+
+def test_the_feedback_app_is_forbidden_everything_but_the_kernel():
+    kernel = CONTRACTS["kernel"]
+    not_kernel = set(kernel["forbidden_modules"]) - {"wagtail_webinars.feedback"}
+    assert set(CONTRACTS["feedback"]["forbidden_modules"]) == not_kernel
+
+
+def test_every_entrance_of_the_feedback_app_is_kept_apart():
+    entrances = set(CONTRACTS["entrances"]["modules"])
+    feedback = children(wagtail_webinars.feedback)
+    assert {m for m in feedback if m.endswith("views")} <= entrances
