@@ -21,7 +21,7 @@ def baseline(request):
     body = json.loads(request.body)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {BASELINE_TABLE} (page_id, helpful, comment) VALUES (%s, %s, %s)",  # noqa: S608
+            f"INSERT INTO {BASELINE_TABLE} (page_id, helpful, comment) VALUES (%s, %s, %s)",
             [body["page"], body["helpful"], body.get("comment", "")],
         )
     return JsonResponse(

@@ -21,7 +21,7 @@ def baseline(request):
     body = json.loads(request.body)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {BASELINE_TABLE} (name, email) VALUES (%s, %s) RETURNING id",  # noqa: S608
+            f"INSERT INTO {BASELINE_TABLE} (name, email) VALUES (%s, %s) RETURNING id",
             [body["name"], body["email"]],
         )
         row_id = cursor.fetchone()[0]

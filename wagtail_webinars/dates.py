@@ -37,11 +37,6 @@ def time_pattern() -> str:
     return pgettext("webinar time format", "H:i")
 
 
-def format_date(value: datetime.datetime) -> str:
-    """A day, as the active language writes it: "tisdag 13 mars 2027"."""
-    return formats.date_format(local(value), date_pattern())
-
-
 def format_datetime(value: datetime.datetime) -> str:
     """A moment, as the active language writes it: "tisdag 13 mars 2027 kl. 10.00"."""
     value = local(value)

@@ -31,10 +31,6 @@ def session_page_model_name() -> str:
     return swapper.get_model_name(APP_LABEL, "WebinarSessionPage")
 
 
-def listing_page_model_name() -> str:
-    return swapper.get_model_name(APP_LABEL, "WebinarListingPage")
-
-
 def swappable_setting(model_name: str) -> str:
     """The Django setting that swaps one of our page models, e.g.
     ``WAGTAIL_WEBINARS_WEBINARSESSIONPAGE_MODEL``."""

@@ -19,18 +19,6 @@ from ..pagemodel import page_model_name
 COMMENT_MAX_LENGTH = 1250
 
 
-class FeedbackQuerySet(models.QuerySet):
-    def for_page(self, page) -> FeedbackQuerySet:
-        return self.filter(page_id=page.pk)
-
-    def summary(self) -> dict:
-        """Counts of yes and no, in one query."""
-        return self.aggregate(
-            yes=models.Count("pk", filter=models.Q(helpful=True)),
-            no=models.Count("pk", filter=models.Q(helpful=False)),
-        )
-
-
 class AbstractFeedback(models.Model):
     """One answer to the feedback question.
 
@@ -68,7 +56,6 @@ class AbstractFeedback(models.Model):
     language = models.CharField(_("language"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("answered at"), default=timezone.now, db_index=True)
 
-    objects = FeedbackQuerySet.as_manager()
 
     class Meta:
         abstract = True

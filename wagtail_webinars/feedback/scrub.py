@@ -33,7 +33,7 @@ def _replace_personnummer(match: re.Match) -> str:
     candidate = match.group(0).replace(" ", "-")
     try:
         is_valid = personnummer.valid(candidate)
-    except Exception:  # noqa: BLE001 - the library raises on anything it cannot parse
+    except Exception:
         is_valid = False
     return PERSONNUMMER_PLACEHOLDER if is_valid else match.group(0)
 

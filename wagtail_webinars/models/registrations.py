@@ -22,7 +22,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable
 
-from ..data import OTHER_ORGANISATION, municipality_label
+from ..data import municipality_label
 from ..pagemodel import page_model_name, session_page_model_name
 
 # ---------------------------------------------------------------------------------------------
@@ -36,6 +36,12 @@ class RegistrationSettingsMixin(models.Model):
     On a session they govern that session. On a series they govern the series form (one form for
     several dates), and the series' capacity applies to each session that leaves its own empty.
     """
+
+    #: The form visitors register with, on the page, in the JSON API and in the block: a dotted
+    #: path or a class, a subclass of ``wagtail_webinars.registration.forms.RegistrationForm``.
+    #: Override it on a page type to add a field or a rule (``registration.presentation
+    #: .get_form_class()`` reads it, as Wagtail's ``FormMixin.get_form_class()`` does).
+    registration_form_class: str | type = "wagtail_webinars.registration.forms.RegistrationForm"
 
     registration_enabled = models.BooleanField(
         _("registration open to visitors"),
@@ -284,10 +290,6 @@ class Registration(models.Model):
     @property
     def municipality_label(self) -> str:
         return municipality_label(self.municipality_code)
-
-    @property
-    def is_other_organisation(self) -> bool:
-        return self.municipality_code == OTHER_ORGANISATION
 
 
 # ---------------------------------------------------------------------------------------------

@@ -484,6 +484,8 @@ class RegistrationForm(forms.Form):
 
     # Groups of bound fields, one fieldset each in the template.
     def about_you_fields(self) -> list[forms.BoundField]:
+        """The fields of the fieldset "Om dig". A subclass that adds a field of its own shows it
+        by extending this list (or ``question_fields()``)."""
         return [self[n] for n in ("name", "email", "organisation", "municipality_code")]
 
     def question_fields(self) -> list[forms.BoundField]:

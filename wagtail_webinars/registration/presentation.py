@@ -55,7 +55,7 @@ def get_form_class(page) -> type[RegistrationForm]:
     A site that wants another field or rule subclasses ``RegistrationForm`` and names it on its
     page type; the HTML form, the JSON API and the registration block all use it.
     """
-    form_class = getattr(page, "registration_form_class", None) or RegistrationForm
+    form_class = page.registration_form_class
     return import_string(form_class) if isinstance(form_class, str) else form_class
 
 

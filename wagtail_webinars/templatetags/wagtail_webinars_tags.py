@@ -17,21 +17,10 @@ from .. import dates, markup
 register = template.Library()
 
 
-@register.filter
-def webinar_local(value: datetime.datetime | None) -> datetime.datetime | None:
-    """The datetime in the webinars' time zone (Europe/Stockholm by default)."""
-    return dates.local(value) if value else value
-
-
 @register.simple_tag
 def webinar_timespan(start: datetime.datetime, end: datetime.datetime) -> str:
     """ "tisdag 13 mars 2027 kl. 10.00–11.30", as the active language writes it."""
     return dates.format_timespan(start, end)
-
-
-@register.simple_tag
-def webinar_date(value: datetime.datetime) -> str:
-    return dates.format_date(value)
 
 
 @register.simple_tag
