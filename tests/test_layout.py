@@ -42,3 +42,19 @@ def test_every_entrance_of_the_feedback_app_is_kept_apart():
     entrances = set(CONTRACTS["entrances"]["modules"])
     feedback = children(wagtail_webinars.feedback)
     assert {m for m in feedback if m.endswith("views")} <= entrances
+
+
+def test_no_module_imports_itself_through_others():
+    """Module by module, imports inside functions included: no cycle at all (the contract
+    "acyclic" checks packages; this checks the modules within them)."""
+    import grimp
+
+    graph = grimp.build_graph("wagtail_webinars", cache_dir=None)
+    modules = {m for m in graph.modules if ".migrations" not in m}
+    cycles = [
+        (module, other)
+        for module in modules
+        for other in graph.find_modules_directly_imported_by(module)
+        if other != module and other in modules and graph.chain_exists(other, module)
+    ]
+    assert cycles == []
