@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "CALENDAR_CLASS": "wagtail_webinars.ical.PublishedSessionCalendar",
     # Dotted path of the class that builds the invitation in confirmation e-mails.
     "INVITATION_CLASS": "wagtail_webinars.ical.RegistrationInvitation",
+    # Minutes before the start that calendar files remind (a VALARM); None: no reminder.
+    "CALENDAR_ALARM_MINUTES": 15,
     # Sessions per page on a WebinarListingPage.
     "LISTING_PER_PAGE": 10,
     # Origins (scheme://host[:port]) of separate frontends allowed to POST to the JSON endpoints.

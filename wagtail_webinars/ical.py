@@ -2,27 +2,69 @@
 
 ``SessionCalendar`` works like Django's syndication ``Feed``: every property of the event comes
 from an ``item_*()`` method that a host overrides in a subclass, and the class to use is looked up
-through ``get_calendar_class()``. The session's public calendar file and the invitation attached
-to the confirmation e-mail share one builder, so they carry the same UID and an attendee's
-calendar updates the event rather than adding a second one.
+through ``get_calendar_class()``. The session's public calendar file, the subscribable feeds of a
+series and of the whole site (``SessionFeed``) and the invitation attached to the confirmation
+e-mail all build their events with it, so they carry the same UID and a calendar updates the
+event rather than adding a second one.
+
+Times are written in the webinars' time zone (``TIME_ZONE``, Europe/Stockholm) with their TZID
+and a matching VTIMEZONE, so a calendar in another zone, or one that gets the clock changes
+wrong, still puts a webinar at the right hour.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import icalendar
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.module_loading import import_string
 
 from . import __version__
 from .conf import webinar_settings
+from .dates import local
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 PRODID = f"-//wagtail_webinars {__version__}//SV"
+#: The editor's session status → the event's STATUS.
+STATUSES = {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}
+
+
+def calendar_address(email: str, name: str = "") -> icalendar.vCalAddress | None:
+    """``mailto:`` address with a CN, for ORGANIZER and ATTENDEE; None without an address."""
+    if not email:
+        return None
+    address = icalendar.vCalAddress(f"mailto:{email}")
+    name = " ".join(str(name or "").split())
+    if name:
+        address.params["CN"] = icalendar.vText(name)
+    return address
+
+
+def content_type(method: str | None) -> str:
+    """``text/calendar; charset=utf-8; method=…`` for a body whose METHOD is ``method``."""
+    return "text/calendar; charset=utf-8" + (f"; method={method}" if method else "")
+
+
+def build_calendar(events: Iterable[icalendar.Event], method: str | None) -> icalendar.Calendar:
+    """A VCALENDAR holding ``events``, with a VTIMEZONE for every TZID they use."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    for event in events:
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar
 
 
 class SessionCalendar:
@@ -43,9 +85,11 @@ class SessionCalendar:
         background task (which has no request) carries the same UID as the downloaded file.
         """
         host = "wagtail-webinars"
-        site = self.session.get_site()
-        if site is not None:
-            host = site.hostname
+        # From Wagtail's cached site root paths: no query, however many events a feed holds.
+        url_parts = self.session.get_url_parts(self.request)
+        root_host = urlsplit(url_parts[1]).hostname if url_parts and url_parts[1] else None
+        if root_host:
+            host = root_host
         elif self.request is not None:
             host = self.request.get_host().split(":")[0]
         return f"webinar-session-{self.session.pk}@{host}"
@@ -78,12 +122,27 @@ class SessionCalendar:
         return int(revision_id or 0)
 
     def item_status(self) -> str:
-        """STATUS: ``CANCELLED`` for a cancelled session, else ``CONFIRMED``."""
-        return "CANCELLED" if self.session.status == "cancelled" else "CONFIRMED"
+        """STATUS: ``CANCELLED`` for a cancelled session, ``TENTATIVE`` while it is postponed,
+        else ``CONFIRMED``."""
+        return STATUSES.get(self.session.status, "CONFIRMED")
 
     def item_organizer(self) -> icalendar.vCalAddress | None:
-        """ORGANIZER, or None for none (a published file has none)."""
-        return None
+        """ORGANIZER: RFC 5546 asks for one in a published file as in an invitation. The sender
+        of the site's e-mails (``EMAIL_FROM``, else ``DEFAULT_FROM_EMAIL``), named after the site
+        (``WAGTAIL_SITE_NAME``); None when the site has no address."""
+        address = webinar_settings.EMAIL_FROM or getattr(settings, "DEFAULT_FROM_EMAIL", "")
+        return calendar_address(address, getattr(settings, "WAGTAIL_SITE_NAME", ""))
+
+    def item_alarm(self) -> icalendar.Alarm | None:
+        """A VALARM ``CALENDAR_ALARM_MINUTES`` before the start; None when the setting is None."""
+        minutes = webinar_settings.CALENDAR_ALARM_MINUTES
+        if minutes is None:
+            return None
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", self.item_summary())
+        alarm.add("trigger", -datetime.timedelta(minutes=minutes))
+        return alarm
 
     def item_attendees(self) -> list[icalendar.vCalAddress]:
         """ATTENDEEs (a published file has none)."""
@@ -94,9 +153,10 @@ class SessionCalendar:
     def build_event(self) -> icalendar.Event:
         event = icalendar.Event()
         event.add("uid", self.item_uid())
-        event.add("dtstamp", timezone.now())
-        event.add("dtstart", self.session.start)
-        event.add("dtend", self.session.end)
+        event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+        # In the webinars' zone: icalendar writes the TZID, build() adds its VTIMEZONE.
+        event.add("dtstart", local(self.session.start))
+        event.add("dtend", local(self.session.end))
         event.add("summary", self.item_summary())
         description = self.item_description()
         if description:
@@ -114,26 +174,60 @@ class SessionCalendar:
             event.add("organizer", organizer)
         for attendee in self.item_attendees():
             event.add("attendee", attendee)
+        alarm = self.item_alarm()
+        if alarm is not None:
+            event.add_component(alarm)
         return event
 
     def build(self) -> icalendar.Calendar:
-        calendar = icalendar.Calendar()
-        calendar.add("prodid", PRODID)
-        calendar.add("version", "2.0")
-        calendar.add("calscale", "GREGORIAN")
-        if self.method:
-            calendar.add("method", self.method)
-        calendar.add_component(self.build_event())
-        return calendar
+        return build_calendar([self.build_event()], method=self.method)
 
     def to_ical(self) -> bytes:
         return self.build().to_ical()
+
+    def content_type(self) -> str:
+        """The MIME type, with the ``method=`` that the body's METHOD says (RFC 6047)."""
+        return content_type(self.method)
 
 
 class PublishedSessionCalendar(SessionCalendar):
     """The downloadable calendar file on a session page."""
 
     method = "PUBLISH"
+
+
+class SessionFeed:
+    """A subscribable calendar of several sessions: a series' dates, or every webinar of a site.
+
+    Each event is built by the site's calendar class (``CALENDAR_CLASS``), exactly as the session's
+    own file, so UIDs match and a subscriber's calendar holds each webinar once. Cancelled sessions
+    stay in the feed as ``STATUS:CANCELLED``, so that subscribed calendars remove them.
+    """
+
+    method = "PUBLISH"
+    #: How often a subscribed calendar should fetch the feed again.
+    refresh_interval = datetime.timedelta(hours=1)
+
+    def __init__(self, sessions: Iterable[Any], name: str, request: HttpRequest | None = None):
+        self.sessions = sessions
+        self.name = name
+        self.request = request
+
+    def build(self) -> icalendar.Calendar:
+        calendar_class = get_calendar_class()
+        events = [calendar_class(session, self.request).build_event() for session in self.sessions]
+        calendar = build_calendar(events, method=self.method)
+        calendar.add("name", self.name)
+        calendar.add("x-wr-calname", self.name)
+        calendar.add("refresh-interval", self.refresh_interval, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", icalendar.vDuration(self.refresh_interval))
+        return calendar
+
+    def to_ical(self) -> bytes:
+        return self.build().to_ical()
+
+    def content_type(self) -> str:
+        return content_type(self.method)
 
 
 class RegistrationInvitation(SessionCalendar):
@@ -164,10 +258,7 @@ class RegistrationInvitation(SessionCalendar):
         return self.session.stream_url or self.item_url()
 
     def item_organizer(self) -> icalendar.vCalAddress | None:
-        organizer = icalendar.vCalAddress(f"mailto:{self.organizer_email}")
-        if self.organizer_name:
-            organizer.params["CN"] = icalendar.vText(self.organizer_name)
-        return organizer
+        return calendar_address(self.organizer_email, self.organizer_name)
 
     def item_attendees(self) -> list[icalendar.vCalAddress]:
         attendee = icalendar.vCalAddress(f"mailto:{self.registration.email}")

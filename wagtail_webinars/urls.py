@@ -14,6 +14,8 @@ app_name = "wagtail_webinars"
 
 urlpatterns = [
     path("sessions/<int:page_id>/calendar.ics", views.session_calendar, name="session_calendar"),
+    path("series/<int:page_id>/calendar.ics", views.series_calendar, name="series_calendar"),
+    path("calendar.ics", views.site_calendar, name="site_calendar"),
     # Registration (HTML)
     path("sessions/<int:page_id>/register/", registration_views.session_register, name="session_register"),
     path("series/<int:page_id>/register/", registration_views.series_register, name="series_register"),

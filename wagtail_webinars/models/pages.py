@@ -33,6 +33,7 @@ from wagtail.search import index
 
 from .. import blocks as webinar_blocks, page_cache
 from ..conf import webinar_settings
+from ..page_forms import WebinarPageForm
 from ..pagemodel import (
     page_model_name,
     series_page_model,
@@ -132,6 +133,9 @@ class PageContactPerson(Orderable):
 
 class WebinarPageMixin(models.Model):
     """Fields and behaviour shared by every webinar page type."""
+
+    #: Times typed and shown in the webinars' zone, whatever zone the admin is in.
+    base_form_class = WebinarPageForm
 
     lead = models.TextField(_("lead"), blank=True, max_length=1000)
     audience = models.CharField(

@@ -12,7 +12,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from .. import dates, markup
+from .. import calendar_links, dates, markup
 
 register = template.Library()
 
@@ -27,6 +27,23 @@ def webinar_timespan(start: datetime.datetime, end: datetime.datetime) -> str:
 def webinar_datetime(value: datetime.datetime) -> str:
     """A moment, as the active language writes it: "tisdag 13 mars 2027 kl. 10.00"."""
     return dates.format_datetime(value)
+
+
+@register.simple_tag(takes_context=True)
+def webinar_calendar_links(context, session) -> calendar_links.SessionCalendarLinks:
+    """``{% webinar_calendar_links page as links %}``: ``links.ics``, ``links.google``,
+    ``links.outlook`` for "Lägg till i kalender"."""
+    return calendar_links.session_links(session, context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def webinar_calendar_feed(context, series=None) -> calendar_links.FeedLinks:
+    """``{% webinar_calendar_feed page as feed %}``: a series' feed (the site's without one),
+    as ``feed.https`` and ``feed.webcal``."""
+    request = context.get("request")
+    if series is None:
+        return calendar_links.site_feed(request)
+    return calendar_links.series_feed(series, request)
 
 
 @register.simple_tag(takes_context=True)
