@@ -19,7 +19,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
+from django.core.validators import validate_email
+from django.forms.utils import ErrorDict, flatatt
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext
@@ -513,6 +514,14 @@ class RegistrationForm(forms.Form):
                 code="honeypot",
             )
         return cleaned
+
+    def refuse_unreadable(self, message: str) -> None:
+        """Hold ``message`` as the form's only error: for a POST whose body Django could not
+        read (too large, too many fields), so there is nothing typed to show again. Call on a
+        form bound to empty data."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        self.add_error(None, message)
 
     def has_error_summary(self) -> bool:
         return self.is_bound and bool(self.errors)

@@ -15,9 +15,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from ..conf import shell_context
+from ..formdata import form_data_problem
 from ..models.registrations import Registration
 from ..pagemodel import series_page_model, session_page_model
 from ..ratelimit import rate_limit_exceeded
@@ -50,7 +52,26 @@ def _result_url(results: list[tuple[int, object]]) -> str:
     return reverse("wagtail_webinars:registration_result", args=[signed])
 
 
+def _refuse_unreadable_form(request: HttpRequest, page) -> HttpResponse | None:
+    """Our form page with Django's reason, when the POST's body cannot be read; else None."""
+    problem = form_data_problem(request)
+    if problem is None:
+        return None
+    form = build_form(page, {})
+    form.refuse_unreadable(problem.message)
+    return _render_form_page(request, page, form, status=problem.status)
+
+
 def _handle_post(request: HttpRequest, page) -> HttpResponse:
+    # The body is read here, before the CSRF check, which would otherwise read it first and
+    # let Django answer an over-size body with its own English "Bad Request (400)".
+    refused = _refuse_unreadable_form(request, page)
+    if refused is not None:
+        return refused
+    return csrf_protect(_handle_readable_post)(request, page)
+
+
+def _handle_readable_post(request: HttpRequest, page) -> HttpResponse:
     form = build_form(page, request.POST)
     if rate_limit_exceeded(request, "registration", "REGISTRATION_RATE_LIMIT"):
         form.is_valid()  # so that what the visitor typed is shown again
@@ -105,6 +126,7 @@ def get_viewable_page(request: HttpRequest, model, page_id: int):
     return page
 
 
+@csrf_exempt  # checked in _handle_post(), once the body could be read
 @require_http_methods(["GET", "POST"])
 def session_register(request: HttpRequest, page_id: int) -> HttpResponse:
     """The registration form of one session on a page of its own; the target of every form."""
@@ -114,6 +136,7 @@ def session_register(request: HttpRequest, page_id: int) -> HttpResponse:
     return _render_form_page(request, session)
 
 
+@csrf_exempt  # checked in _handle_post(), once the body could be read
 @require_http_methods(["GET", "POST"])
 def series_register(request: HttpRequest, page_id: int) -> HttpResponse:
     """One form for all dates of a series, or the dates the visitor ticks."""
@@ -157,6 +180,7 @@ def registration_result(request: HttpRequest, signed: str) -> HttpResponse:
     )
 
 
+@csrf_exempt  # checked in _cancel_post(), once the body could be read
 @require_http_methods(["GET", "POST"])
 def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
     """The personal cancel link: GET shows what would be cancelled, only POST cancels.
@@ -173,14 +197,24 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
         )
     context = shell_context(registration=registration, session=registration.session)
     if request.method == "POST":
-        if rate_limit_exceeded(request, "cancel", "CANCEL_RATE_LIMIT"):
-            context["error"] = gettext(
-                "Too many cancellations have been sent from your network. Please try again later."
-            )
+        problem = form_data_problem(request)
+        if problem is not None:
+            context["error"] = problem.message
             return TemplateResponse(
-                request, "wagtail_webinars/registration/cancel.html", context, status=429
+                request, "wagtail_webinars/registration/cancel.html", context, status=problem.status
             )
-        if registration.is_active:
-            services.cancel_registration(token)
-        return redirect(reverse("wagtail_webinars:registration_cancel", kwargs={"token": token}))
+        return csrf_protect(_cancel_post)(request, registration, token, context)
     return TemplateResponse(request, "wagtail_webinars/registration/cancel.html", context)
+
+
+def _cancel_post(request: HttpRequest, registration, token: str, context) -> HttpResponse:
+    if rate_limit_exceeded(request, "cancel", "CANCEL_RATE_LIMIT"):
+        context["error"] = gettext(
+            "Too many cancellations have been sent from your network. Please try again later."
+        )
+        return TemplateResponse(
+            request, "wagtail_webinars/registration/cancel.html", context, status=429
+        )
+    if registration.is_active:
+        services.cancel_registration(token)
+    return redirect(reverse("wagtail_webinars:registration_cancel", kwargs={"token": token}))
