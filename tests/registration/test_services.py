@@ -263,9 +263,12 @@ def test_other_organisation_is_allowed(session):
     assert register(session, request(municipality_code="other")).status == "confirmed"
 
 
-def test_newlines_in_the_name_are_flattened(session):
-    outcome = register(session, request(name="Anna\r\nBcc: evil@example.org"))
-    assert outcome.registration.name == "Anna Bcc: evil@example.org"
+def test_a_line_break_in_the_name_is_refused_not_flattened(session):
+    # The text rule (text.py) refuses with a message rather than guessing what was meant.
+    with pytest.raises(ValidationError) as error:
+        register(session, request(name="Anna\r\nBcc: evil@example.org"))
+    assert list(error.value.message_dict) == ["name"]
+    assert not Registration.objects.exists()
 
 
 # --- cancellation ---------------------------------------------------------------------------

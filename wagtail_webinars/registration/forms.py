@@ -28,6 +28,7 @@ from django.utils.translation import get_language, gettext, gettext_lazy as _, n
 from ..conf import webinar_settings
 from ..data import is_valid_code, municipality_choices
 from ..dates import format_timespan
+from ..text import is_email_text, is_multiline, is_single_line
 from .services import RegistrationRequest
 
 NAME_MAX_LENGTH = 200
@@ -52,12 +53,13 @@ def normalise_spaces(value: str) -> str:
 
 
 def validate_single_line(value: str) -> None:
-    """Reject line breaks and other control characters in one-line fields.
+    """Refuse line breaks, control and format characters in one-line fields (``text.py``'s
+    rule, which lets a zero-width non-joiner or a soft hyphen in a name pass).
 
     These values end up in e-mails (the recipient's name, the subject) and exports; a line break
     there is how headers are injected, so it is refused with a message instead of being stripped.
     """
-    if value and not value.isprintable():
+    if value and not is_single_line(value):
         raise ValidationError(
             _("Write this on one line, without line breaks or special characters."),
             code="control_characters",
@@ -65,11 +67,25 @@ def validate_single_line(value: str) -> None:
 
 
 def validate_multiline(value: str) -> None:
-    """Like ``validate_single_line`` but line breaks and tabs are allowed."""
-    if value and not all(line.replace("\t", " ").isprintable() for line in value.splitlines()):
+    """Like ``validate_single_line`` but real line breaks (and tabs) are allowed."""
+    if value and not is_multiline(value):
         raise ValidationError(
             _("The text contains characters that cannot be used."), code="control_characters"
         )
+
+
+def validate_email_address(value: str) -> None:
+    """Django's e-mail validator, on one line of printable characters only: Django's takes
+    control characters inside a quoted local part, which would end up in the ``To:`` header."""
+    if value and not is_email_text(value):
+        raise ValidationError(_("Enter a valid e-mail address."), code="invalid")
+    validate_email(value)
+
+
+def split_names(value: str) -> list[str]:
+    """One name per real line break: ``str.splitlines()`` would also split at ``\x0b``,
+    ``\x1c`` and ``\x85``, letting them through as if they were line breaks."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _attrs_html(attrs: Mapping[str, Any]) -> str:
@@ -152,6 +168,7 @@ class TextOnlyMixin:
 
 class EmailField(TextOnlyMixin, forms.EmailField):
     widget = EmailInput
+    default_validators = [validate_email_address]
 
 
 class SpacesNormalisedMixin:
@@ -194,7 +211,7 @@ class ParticipantsField(forms.Field):
         if value in self.empty_values:
             return []
         if isinstance(value, str):
-            names = value.splitlines()
+            names = split_names(value)
         elif isinstance(value, list | tuple) and all(isinstance(n, str) for n in value):
             names = list(value)
         else:
@@ -223,7 +240,7 @@ class ParticipantsField(forms.Field):
                     % {"max": NAME_MAX_LENGTH},
                     code="max_length",
                 )
-            if not name.isprintable():
+            if not is_single_line(name):
                 raise ValidationError(
                     _("Write one name per line, without special characters."),
                     code="control_characters",

@@ -40,6 +40,7 @@ from ..models.registrations import (
     hash_token,
 )
 from ..pagemodel import session_page_model
+from ..text import is_email_text, is_multiline, is_single_line
 from .mail import queue_email
 
 if TYPE_CHECKING:
@@ -310,19 +311,53 @@ def _clean_line(value: str) -> str:
 
 
 def _validate(data: RegistrationRequest) -> None:
+    """The text rule (``text.py``) for every text stored, whichever entrance sent it: the form
+    applies it field by field with its own messages; this holds it for any other caller."""
     errors: dict[str, str] = {}
     if not _clean_line(data.name):
         errors["name"] = gettext("Enter your name.")
     try:
+        if not is_email_text(data.email.strip()):
+            raise ValidationError("not one line")
         validate_email(data.email.strip())
     except ValidationError:
         errors["email"] = gettext("Enter a valid e-mail address.")
+    one_line = {
+        "name": [data.name],
+        "organisation": [data.organisation],
+        "participants": list(data.participants),
+        "answers": [v for v in _answer_texts(data.answers) if "\n" not in v and "\r" not in v],
+    }
+    multi_line = {
+        "question_to_speaker": [data.question_to_speaker],
+        "answers": [v for v in _answer_texts(data.answers) if "\n" in v or "\r" in v],
+    }
+    for name, values in one_line.items():
+        if any(not is_single_line(str(v or "")) for v in values):
+            errors.setdefault(
+                name,
+                gettext("Write this on one line, without line breaks or special characters."),
+            )
+    for name, values in multi_line.items():
+        if any(not is_multiline(str(v or "")) for v in values):
+            errors.setdefault(name, gettext("The text contains characters that cannot be used."))
     if data.municipality_code and not is_valid_code(data.municipality_code):
         errors["municipality_code"] = gettext(
             "Choose a municipality, region or other organisation."
         )
     if errors:
         raise ValidationError(errors)
+
+
+def _answer_texts(answers: dict[str, Any]) -> list[str]:
+    """Every string in the answers (keys, values, the items of a multiple choice)."""
+    texts = []
+    for key, value in (answers or {}).items():
+        texts.append(str(key))
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, str):
+                texts.append(item)
+    return texts
 
 
 def register(
