@@ -171,6 +171,32 @@ class EmailField(TextOnlyMixin, forms.EmailField):
     default_validators = [validate_email_address]
 
 
+def is_consent(value: Any) -> bool:
+    """Consent is JSON ``true`` or the ticked checkbox (a browser sends ``"on"``) and nothing
+    else: not ``"nej"``, ``1``, ``[0]`` or any other value Python takes as true."""
+    return value is True or value == "on"
+
+
+class ConsentCheckbox(CheckboxInput):
+    """The consent checkbox, passing on what was sent as it is for ``ConsentField`` to judge
+    (Django's checkbox turns any string but ``"false"`` and ``"0"`` into ``True``)."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, check_test=is_consent)
+
+    def value_from_datadict(self, data, files, name) -> Any:
+        return data.get(name)
+
+
+class ConsentField(forms.BooleanField):
+    """Ticked only by ``is_consent()``; anything else counts as not agreed."""
+
+    widget = ConsentCheckbox
+
+    def to_python(self, value: Any) -> bool:
+        return is_consent(value)
+
+
 class SpacesNormalisedMixin:
     """Unicode spaces become plain spaces before the text is trimmed and checked."""
 
@@ -407,8 +433,7 @@ class RegistrationForm(forms.Form):
         max_length=QUESTION_TO_SPEAKER_MAX_LENGTH,
         help_text=_("We may take it up during the time for questions."),
     )
-    consent = forms.BooleanField(
-        widget=CheckboxInput,
+    consent = ConsentField(
         error_messages={"required": _("You need to agree before you can register.")},
     )
     # A field people never see (its wrapper is hidden); form-filling robots fill it in.
@@ -480,7 +505,9 @@ class RegistrationForm(forms.Form):
     @classmethod
     def data_from_json(cls, body: Mapping[str, Any]) -> dict[str, Any]:
         """Flatten a JSON body into form data: ``answers`` become ``answer_<clean_name>``."""
-        data = {k: v for k, v in body.items() if k != "answers"}
+        data = {k: v for k, v in body.items() if k not in ("answers", "consent")}
+        # Only JSON true agrees; "on", the checkbox's value, is no answer of a JSON client.
+        data["consent"] = body.get("consent") is True
         answers = body.get("answers") or {}
         if isinstance(answers, dict):
             for key, value in answers.items():
