@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 
 from ..conf import shell_context
 from ..formdata import form_data_problem
-from ..models.registrations import Registration
 from ..pagemodel import series_page_model, session_page_model
 from ..ratelimit import rate_limit_exceeded
 from . import services
@@ -41,13 +40,17 @@ def _render_form_page(request: HttpRequest, page, form=None, status: int = 200) 
 
 
 def _result_url(results: list[tuple[int, object]]) -> str:
-    """A result page URL that lists, signed, each session with its registration or error."""
+    """A result page URL that lists, signed, each session with the answer or error.
+
+    Signed, not encrypted: anyone can read it, so it holds no registration id and is the same
+    for a new registration as for an address that was already registered.
+    """
     payload = []
     for session_id, result in results:
         if isinstance(result, services.RegistrationError):
-            payload.append([session_id, None, result.code, str(result.message)])
+            payload.append([session_id, result.code, str(result.message)])
         else:
-            payload.append([session_id, result.registration.pk, result.status, ""])
+            payload.append([session_id, result.status, ""])
     signed = signing.dumps(payload, salt=RESULT_SALT, compress=True)
     return reverse("wagtail_webinars:registration_result", args=[signed])
 
@@ -107,6 +110,7 @@ def _handle_readable_post(request: HttpRequest, page) -> HttpResponse:
             # The service's own input checks; the form normally refuses such input first.
             form.add_error(None, error)
             return _render_form_page(request, page, form)
+        # An address already registered is answered as a new one: the same result page.
         pairs = [(page.pk, outcome)]
     return redirect(_result_url(pairs))
 
@@ -151,26 +155,19 @@ def registration_result(request: HttpRequest, signed: str) -> HttpResponse:
     """ "You are registered" or "you are on the waiting list", per session."""
     try:
         payload = signing.loads(signed, salt=RESULT_SALT, max_age=RESULT_MAX_AGE)
-    except signing.BadSignature as error:
+        items = [
+            (int(session_id), str(code), str(message)) for session_id, code, message in payload
+        ]
+    except (signing.BadSignature, TypeError, ValueError) as error:
         raise Http404("Unknown or expired result") from error
-    sessions = session_page_model().objects.in_bulk([item[0] for item in payload])
-    registration_ids = [item[1] for item in payload if item[1]]
-    registrations = Registration.objects.select_related(None).in_bulk(registration_ids)
-    results = []
-    for session_id, registration_id, code, message in payload:
-        session = sessions.get(session_id)
-        if session is None:
-            continue
-        registration = registrations.get(registration_id) if registration_id else None
-        results.append(
-            {
-                "session": session,
-                "registration": registration,
-                # The registration's status now: a promotion since then shows as confirmed.
-                "status": registration.status if registration else code,
-                "message": message,
-            }
-        )
+    sessions = session_page_model().objects.in_bulk([item[0] for item in items])
+    # What the answer said when it was sent: the result page shows no registration's state
+    # now, since the same page answers an address that was already registered.
+    results = [
+        {"session": sessions[session_id], "status": code, "message": message}
+        for session_id, code, message in items
+        if session_id in sessions
+    ]
     if not results:
         raise Http404("Nothing to show")
     return TemplateResponse(
