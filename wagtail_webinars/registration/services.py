@@ -309,6 +309,13 @@ def get_registration_by_token(token: str) -> Registration | None:
     )
 
 
+def get_registration(registration_id: Any) -> Registration | None:
+    """The registration with this id (with its session), or None."""
+    if not isinstance(registration_id, int) or isinstance(registration_id, bool):
+        return None
+    return Registration.objects.select_related("session").filter(pk=registration_id).first()
+
+
 # ---------------------------------------------------------------------------------------------
 # Changing
 # ---------------------------------------------------------------------------------------------

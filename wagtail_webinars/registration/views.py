@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -177,34 +177,94 @@ def registration_result(request: HttpRequest, signed: str) -> HttpResponse:
     )
 
 
+CANCEL_REFERENCE_SALT = "wagtail_webinars.registration-cancel"
+#: How long the cancel page that a cancel link opens keeps working (its URL, unlike the link's,
+#: holds no token, and stops working after this).
+CANCEL_REFERENCE_MAX_AGE = 30 * 60
+
+
+def cancel_reference_url(registration) -> str:
+    """The cancel page of ``registration`` under a signed, short-lived reference."""
+    reference = signing.dumps(registration.pk, salt=CANCEL_REFERENCE_SALT)
+    return reverse("wagtail_webinars:registration_cancel_page", kwargs={"reference": reference})
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Cancel pages are one person's: no cache keeps them, and no link on them tells another
+    site where the visitor came from. ``same-origin``, not ``no-referrer``: with the latter,
+    browsers send ``Origin: null`` with the page's own POST, which Django's CSRF check refuses."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _cancel_invalid(request: HttpRequest, *, expired: bool = False) -> HttpResponse:
+    return _private(
+        TemplateResponse(
+            request,
+            "wagtail_webinars/registration/cancel_invalid.html",
+            shell_context(expired=expired),
+            status=404,
+        )
+    )
+
+
 @csrf_exempt  # checked in _cancel_post(), once the body could be read
 @require_http_methods(["GET", "POST"])
 def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    """The personal cancel link: GET shows what would be cancelled, only POST cancels.
+    """The personal cancel link from the e-mails.
 
-    Mail scanners and link previews follow links with GET, so a GET must never cancel anyone.
+    GET redirects to the cancel page under a short-lived signed reference, so that the token
+    leaves the address bar: the page's own URL, the browser's history and the Referer of
+    anything the page links to hold no working cancel link. A POST here cancels, as the link's
+    form always did.
     """
     registration = services.get_registration_by_token(token)
     if registration is None:
-        return TemplateResponse(
-            request,
-            "wagtail_webinars/registration/cancel_invalid.html",
-            shell_context(),
-            status=404,
-        )
-    context = shell_context(registration=registration, session=registration.session)
+        return _cancel_invalid(request)
     if request.method == "POST":
-        problem = form_data_problem(request)
-        if problem is not None:
-            context["error"] = problem.message
-            return TemplateResponse(
+        return _cancel_form(request, registration)
+    return _private(HttpResponseRedirect(cancel_reference_url(registration), status=303))
+
+
+@csrf_exempt  # checked in _cancel_post(), once the body could be read
+@require_http_methods(["GET", "POST"])
+def registration_cancel_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """What a cancel link opens: GET shows what would be cancelled, only POST cancels.
+
+    Mail scanners and link previews follow links with GET, so a GET must never cancel anyone.
+    """
+    try:
+        registration_id = signing.loads(
+            reference, salt=CANCEL_REFERENCE_SALT, max_age=CANCEL_REFERENCE_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        return _cancel_invalid(request, expired=True)
+    except signing.BadSignature:
+        return _cancel_invalid(request)
+    registration = services.get_registration(registration_id)
+    if registration is None:
+        return _cancel_invalid(request)
+    if request.method == "POST":
+        return _cancel_form(request, registration)
+    context = shell_context(registration=registration, session=registration.session)
+    return _private(TemplateResponse(request, "wagtail_webinars/registration/cancel.html", context))
+
+
+def _cancel_form(request: HttpRequest, registration) -> HttpResponse:
+    context = shell_context(registration=registration, session=registration.session)
+    problem = form_data_problem(request)
+    if problem is not None:
+        context["error"] = problem.message
+        return _private(
+            TemplateResponse(
                 request, "wagtail_webinars/registration/cancel.html", context, status=problem.status
             )
-        return csrf_protect(_cancel_post)(request, registration, token, context)
-    return TemplateResponse(request, "wagtail_webinars/registration/cancel.html", context)
+        )
+    return _private(csrf_protect(_cancel_post)(request, registration, context))
 
 
-def _cancel_post(request: HttpRequest, registration, token: str, context) -> HttpResponse:
+def _cancel_post(request: HttpRequest, registration, context) -> HttpResponse:
     if rate_limit_exceeded(request, "cancel", "CANCEL_RATE_LIMIT"):
         context["error"] = gettext(
             "Too many cancellations have been sent from your network. Please try again later."
@@ -213,5 +273,5 @@ def _cancel_post(request: HttpRequest, registration, token: str, context) -> Htt
             request, "wagtail_webinars/registration/cancel.html", context, status=429
         )
     if registration.is_active:
-        services.cancel_registration(token)
-    return redirect(reverse("wagtail_webinars:registration_cancel", kwargs={"token": token}))
+        services.cancel(registration)
+    return HttpResponseRedirect(cancel_reference_url(registration), status=303)
