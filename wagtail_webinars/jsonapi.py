@@ -8,6 +8,11 @@ views: a page on another site cannot post in a visitor's name (403), while the s
 the frontends in ``ALLOWED_FRONTEND_ORIGINS`` can.
 
 Errors: 400 ``{"errors": {field: [message]}}`` for input, ``{"code", "message"}`` for the rest.
+No body of any shape reaches the view unchecked: a body larger than Django's
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` is 413 ``{"code": "too_large"}``; invalid JSON, JSON nested too
+deep to parse, the non-standard ``NaN`` and ``Infinity`` and numbers too large for a float
+(``1e400``) are 400 for the body as a whole; a lone surrogate (``"\\ud800"``) anywhere is 400 for
+the field that holds it, since it cannot be stored as UTF-8.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -24,6 +30,41 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .language import is_visitor_language, visitor_language
 from .origin import is_allowed_origin
+from .text import has_surrogates
+
+
+def _refuse_constant(name: str) -> float:
+    # NaN and Infinity are not JSON; Python's parser takes them unless told otherwise.
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError("number too large")
+    return value
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """The parsed body, or raises ``ValueError`` for anything that is not plain, finite JSON
+    (deep nesting that exhausts the parser's recursion included)."""
+    try:
+        return json.loads(
+            raw or b"null", parse_constant=_refuse_constant, parse_float=_finite_float
+        )
+    except RecursionError as error:
+        raise ValueError("JSON nested too deeply") from error
+    except UnicodeDecodeError as error:
+        raise ValueError("not UTF-8") from error
+
+
+def unusable_characters_message() -> str:
+    return gettext("The text contains characters that cannot be used.")
+
+
+def too_large_response() -> JsonResponse:
+    """413 for a body over Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+    return error_response("too_large", gettext("The request is too large."), 413)
 
 
 def json_response(data: dict[str, Any], status: int = 200) -> JsonResponse:
@@ -72,12 +113,24 @@ def json_endpoint(view: Callable) -> Callable:
                     415,
                 )
             try:
-                body = json.loads(request.body or b"null")
-            except (ValueError, UnicodeDecodeError):
+                body = parse_json_body(request.body)
+            except RequestDataTooBig:
+                return too_large_response()
+            except ValueError:
                 body = None
             if not isinstance(body, dict):
                 return field_errors_response(
                     {"__all__": [gettext("The request body must be a JSON object.")]}
+                )
+            broken = [key for key, value in body.items() if has_surrogates([key, value])]
+            if broken:
+                return field_errors_response(
+                    {
+                        key if isinstance(key, str) and not has_surrogates(key) else "__all__": [
+                            unusable_characters_message()
+                        ]
+                        for key in broken
+                    }
                 )
             language = body.get("language")
             if language is not None and not is_visitor_language(language):

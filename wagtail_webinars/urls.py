@@ -21,6 +21,7 @@ urlpatterns = [
     path("series/<int:page_id>/register/", registration_views.series_register, name="series_register"),
     path("registrations/result/<str:signed>/", registration_views.registration_result, name="registration_result"),
     path("registrations/cancel/<str:token>/", registration_views.registration_cancel, name="registration_cancel"),
+    path("registrations/cancel/page/<str:reference>/", registration_views.registration_cancel_page, name="registration_cancel_page"),
     # Registration (JSON)
     path("api/sessions/<int:page_id>/registrations/", api_views.session_registrations, name="api_session_registrations"),
     path("api/series/<int:page_id>/registrations/", api_views.series_registrations, name="api_series_registrations"),

@@ -222,7 +222,9 @@ def test_unknown_question_type_names_the_missing_builder_method(session):
 
 
 def test_json_answers_are_flattened_into_the_form(session):
-    data = RegistrationForm.data_from_json({**valid_data(), "answers": {"role": "Ordförande"}})
+    data = RegistrationForm.data_from_json(
+        {**valid_data(), "consent": True, "answers": {"role": "Ordförande"}}
+    )
     form = form_for(session, data, questions=[question("role", QuestionType.SINGLELINE)])
     assert form.is_valid(), form.errors
     assert form.get_registration_request().answers == {"role": "Ordförande"}

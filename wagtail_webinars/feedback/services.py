@@ -27,10 +27,13 @@ from django.utils.translation import gettext
 
 from ..conf import webinar_settings
 from ..ratelimit import rate_limit_exceeded
+from ..text import is_multiline, is_single_line
 from .models import COMMENT_MAX_LENGTH, Feedback
 from .scrub import scrub_path, scrub_query_string, scrub_text
 
 PATH_MAX_LENGTH = 2048
+# Page ids are 32-bit on every database Wagtail supports; a larger one names no page.
+PAGE_ID_MAX = 2**31 - 1
 # How long the visitor has to add a comment after answering.
 COMMENT_TOKEN_MAX_AGE = 60 * 60
 
@@ -148,12 +151,15 @@ class FeedbackService:
         if value in (None, ""):
             return None
         page_model = swapper.load_model("wagtailcore", "Page")
-        try:
-            page_id = int(value) if not isinstance(value, bool) else None
-        except (TypeError, ValueError):
-            page_id = None
+        page_id = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            page_id = value
+        elif (isinstance(value, float) and value.is_integer()) or (
+            isinstance(value, str) and value.isascii() and value.strip().isdigit()
+        ):
+            page_id = int(value)
         page = None
-        if page_id is not None:
+        if page_id is not None and 0 < page_id <= PAGE_ID_MAX:
             page = page_model.objects.live().filter(pk=page_id).first()
         if page is None:
             errors.setdefault("page", []).append(
@@ -174,7 +180,7 @@ class FeedbackService:
             or not value.startswith("/")
             or value.startswith("//")
             or len(value) > PATH_MAX_LENGTH
-            or any(ord(char) < 32 for char in value)
+            or not is_single_line(value)
             # "/\\evil.example/" is "//evil.example/" to a browser, and the report links paths.
             or not url_has_allowed_host_and_scheme(value, allowed_hosts=set())
         ):
@@ -196,7 +202,11 @@ class FeedbackService:
             errors.setdefault("comment", []).append(gettext("The comment must be text."))
             return ""
         value = value.strip()
-        if len(value) > COMMENT_MAX_LENGTH:
+        if not is_multiline(value):
+            errors.setdefault("comment", []).append(
+                gettext("The comment contains characters that cannot be used.")
+            )
+        elif len(value) > COMMENT_MAX_LENGTH:
             errors.setdefault("comment", []).append(
                 gettext("Write at most %(max)s characters. You have written %(length)s.")
                 % {

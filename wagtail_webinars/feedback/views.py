@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from ..conf import shell_context
+from ..formdata import form_data_problem
 from ..language import visitor_language
 from ..origin import is_allowed_origin
 from .services import get_feedback_service, rate_limited_message
@@ -49,6 +50,22 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
     """The widget's form. Without JavaScript: a redirect back to the widget on the page (303),
     or, when something is wrong, a page of its own with the message and everything typed kept.
     The widget's script sends ``fragment=1`` and gets the widget's next state as HTML."""
+    with translation.override(visitor_language(request)):
+        problem = form_data_problem(request)
+        if problem is not None:
+            return _render(
+                "wagtail_webinars/feedback/form_page.html",
+                widget_context(
+                    "question",
+                    page_id="",
+                    path="",
+                    next_url="/",
+                    errors={"__all__": [problem.message]},
+                    comment="",
+                    token="",
+                ),
+                problem.status,
+            )
     fragment = request.POST.get("fragment") == "1"
     with translation.override(visitor_language(requested=request.POST.get("language"))):
         if not is_allowed_origin(request):
@@ -111,6 +128,10 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
             if fragment
             else "wagtail_webinars/feedback/form_page.html"
         )
-        response = HttpResponse(render_to_string(template, shell_context(**context)), status=status)
-        response["Cache-Control"] = "no-store"
-        return response
+        return _render(template, context, status)
+
+
+def _render(template: str, context: dict, status: int) -> HttpResponse:
+    response = HttpResponse(render_to_string(template, shell_context(**context)), status=status)
+    response["Cache-Control"] = "no-store"
+    return response

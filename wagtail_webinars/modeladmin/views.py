@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -23,7 +23,10 @@ from ..registration import services
 def _registration_or_403(model_admin: Any, request: HttpRequest, instance_pk: str) -> Registration:
     if not model_admin.permission_helper.user_can_manage(request.user):
         raise PermissionDenied
-    return get_object_or_404(Registration, pk=instance_pk)
+    # The URL pattern takes any word; an id that is not a number names no registration.
+    if not (instance_pk.isascii() and instance_pk.isdigit()):
+        raise Http404("No registration has this id.")
+    return get_object_or_404(Registration, pk=int(instance_pk))
 
 
 def registration_action_view(

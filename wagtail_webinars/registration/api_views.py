@@ -2,9 +2,11 @@
 
 Public API (names and shapes are kept stable):
 
-* ``POST <prefix>/api/sessions/<page_id>/registrations/`` → 201 ``{"id", "status", …}``,
-  400 ``{"errors": {field: [message]}}``, 409 ``{"code": "full"|"duplicate"|"closed", "message"}``,
-  429 when rate limited.
+* ``POST <prefix>/api/sessions/<page_id>/registrations/`` → 201 ``{"status", "message",
+  "places", "session"}``, 400 ``{"errors": {field: [message]}}``, 409 ``{"code":
+  "full"|"closed", "message"}``, 429 when rate limited. An address that is already registered
+  gets the same answer as a new one (``services.RegistrationOutcome``): no id, nothing of the
+  existing registration.
 * ``POST <prefix>/api/series/<page_id>/registrations/`` → 201 ``{"registrations": [...]}``.
 * ``POST <prefix>/api/registrations/cancel/`` with ``{"token": …}`` → 200 ``{"id", "status"}``.
 
@@ -48,7 +50,8 @@ def _rate_limited() -> JsonResponse:
 
 
 def _outcome_json(session, outcome) -> dict[str, Any]:
-    registration = outcome.registration
+    """The same for a new registration and for an address already registered: nothing here
+    may come from ``outcome.registration``, which for the latter is the existing one."""
     if outcome.status == "waitlisted":
         message = gettext(
             "You are on the waiting list. We will e-mail you if a place becomes free."
@@ -56,10 +59,9 @@ def _outcome_json(session, outcome) -> dict[str, Any]:
     else:
         message = gettext("You are registered. A confirmation is on its way to your e-mail.")
     return {
-        "id": registration.pk,
         "status": outcome.status,
         "message": message,
-        "places": registration.places,
+        "places": outcome.places,
         "session": {
             "id": session.pk,
             "title": session.title,

@@ -19,7 +19,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
+from django.core.validators import validate_email
+from django.forms.utils import ErrorDict, flatatt
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext
@@ -27,6 +28,7 @@ from django.utils.translation import get_language, gettext, gettext_lazy as _, n
 from ..conf import webinar_settings
 from ..data import is_valid_code, municipality_choices
 from ..dates import format_timespan
+from ..text import is_email_text, is_multiline, is_single_line
 from .services import RegistrationRequest
 
 NAME_MAX_LENGTH = 200
@@ -51,12 +53,13 @@ def normalise_spaces(value: str) -> str:
 
 
 def validate_single_line(value: str) -> None:
-    """Reject line breaks and other control characters in one-line fields.
+    """Refuse line breaks, control and format characters in one-line fields (``text.py``'s
+    rule, which lets a zero-width non-joiner or a soft hyphen in a name pass).
 
     These values end up in e-mails (the recipient's name, the subject) and exports; a line break
     there is how headers are injected, so it is refused with a message instead of being stripped.
     """
-    if value and not value.isprintable():
+    if value and not is_single_line(value):
         raise ValidationError(
             _("Write this on one line, without line breaks or special characters."),
             code="control_characters",
@@ -64,11 +67,25 @@ def validate_single_line(value: str) -> None:
 
 
 def validate_multiline(value: str) -> None:
-    """Like ``validate_single_line`` but line breaks and tabs are allowed."""
-    if value and not all(line.replace("\t", " ").isprintable() for line in value.splitlines()):
+    """Like ``validate_single_line`` but real line breaks (and tabs) are allowed."""
+    if value and not is_multiline(value):
         raise ValidationError(
             _("The text contains characters that cannot be used."), code="control_characters"
         )
+
+
+def validate_email_address(value: str) -> None:
+    """Django's e-mail validator, on one line of printable characters only: Django's takes
+    control characters inside a quoted local part, which would end up in the ``To:`` header."""
+    if value and not is_email_text(value):
+        raise ValidationError(_("Enter a valid e-mail address."), code="invalid")
+    validate_email(value)
+
+
+def split_names(value: str) -> list[str]:
+    """One name per real line break: ``str.splitlines()`` would also split at ``\x0b``,
+    ``\x1c`` and ``\x85``, letting them through as if they were line breaks."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _attrs_html(attrs: Mapping[str, Any]) -> str:
@@ -151,6 +168,33 @@ class TextOnlyMixin:
 
 class EmailField(TextOnlyMixin, forms.EmailField):
     widget = EmailInput
+    default_validators = [validate_email_address]
+
+
+def is_consent(value: Any) -> bool:
+    """Consent is JSON ``true`` or the ticked checkbox (a browser sends ``"on"``) and nothing
+    else: not ``"nej"``, ``1``, ``[0]`` or any other value Python takes as true."""
+    return value is True or value == "on"
+
+
+class ConsentCheckbox(CheckboxInput):
+    """The consent checkbox, passing on what was sent as it is for ``ConsentField`` to judge
+    (Django's checkbox turns any string but ``"false"`` and ``"0"`` into ``True``)."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, check_test=is_consent)
+
+    def value_from_datadict(self, data, files, name) -> Any:
+        return data.get(name)
+
+
+class ConsentField(forms.BooleanField):
+    """Ticked only by ``is_consent()``; anything else counts as not agreed."""
+
+    widget = ConsentCheckbox
+
+    def to_python(self, value: Any) -> bool:
+        return is_consent(value)
 
 
 class SpacesNormalisedMixin:
@@ -193,7 +237,7 @@ class ParticipantsField(forms.Field):
         if value in self.empty_values:
             return []
         if isinstance(value, str):
-            names = value.splitlines()
+            names = split_names(value)
         elif isinstance(value, list | tuple) and all(isinstance(n, str) for n in value):
             names = list(value)
         else:
@@ -222,7 +266,7 @@ class ParticipantsField(forms.Field):
                     % {"max": NAME_MAX_LENGTH},
                     code="max_length",
                 )
-            if not name.isprintable():
+            if not is_single_line(name):
                 raise ValidationError(
                     _("Write one name per line, without special characters."),
                     code="control_characters",
@@ -389,8 +433,7 @@ class RegistrationForm(forms.Form):
         max_length=QUESTION_TO_SPEAKER_MAX_LENGTH,
         help_text=_("We may take it up during the time for questions."),
     )
-    consent = forms.BooleanField(
-        widget=CheckboxInput,
+    consent = ConsentField(
         error_messages={"required": _("You need to agree before you can register.")},
     )
     # A field people never see (its wrapper is hidden); form-filling robots fill it in.
@@ -462,7 +505,9 @@ class RegistrationForm(forms.Form):
     @classmethod
     def data_from_json(cls, body: Mapping[str, Any]) -> dict[str, Any]:
         """Flatten a JSON body into form data: ``answers`` become ``answer_<clean_name>``."""
-        data = {k: v for k, v in body.items() if k != "answers"}
+        data = {k: v for k, v in body.items() if k not in ("answers", "consent")}
+        # Only JSON true agrees; "on", the checkbox's value, is no answer of a JSON client.
+        data["consent"] = body.get("consent") is True
         answers = body.get("answers") or {}
         if isinstance(answers, dict):
             for key, value in answers.items():
@@ -513,6 +558,14 @@ class RegistrationForm(forms.Form):
                 code="honeypot",
             )
         return cleaned
+
+    def refuse_unreadable(self, message: str) -> None:
+        """Hold ``message`` as the form's only error: for a POST whose body Django could not
+        read (too large, too many fields), so there is nothing typed to show again. Call on a
+        form bound to empty data."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        self.add_error(None, message)
 
     def has_error_summary(self) -> bool:
         return self.is_bound and bool(self.errors)

@@ -40,6 +40,7 @@ from ..models.registrations import (
     hash_token,
 )
 from ..pagemodel import session_page_model
+from ..text import is_email_text, is_multiline, is_single_line
 from .mail import queue_email
 
 if TYPE_CHECKING:
@@ -78,11 +79,9 @@ class RegistrationError(Exception):
 
     code: str = "error"
 
-    def __init__(self, message: str, registration: Registration | None = None) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        # Set for a duplicate: the existing registration (never shown to the visitor).
-        self.registration = registration
 
 
 class RegistrationClosed(RegistrationError):
@@ -93,17 +92,28 @@ class RegistrationFull(RegistrationError):
     code = "full"
 
 
-class DuplicateRegistration(RegistrationError):
-    """The address already holds a place (or a waiting-list place) in the session. The
-    confirmation has been queued again to that address; the message says only that."""
-
-    code = "duplicate"
-
-
 @dataclass
 class RegistrationOutcome:
+    """What ``register()`` did, as every entrance shows it.
+
+    For an address that already holds a place, ``register()`` answers exactly as for a new one
+    (so nobody learns who is registered by trying an address): ``status`` and ``places`` are
+    what a new registration with these details would have got, ``is_duplicate`` is True and
+    ``registration`` is the existing one, which an entrance must never show.
+    """
+
     registration: Registration
     status: str  # "confirmed" | "waitlisted"
+    is_duplicate: bool = False
+    places: int = 0  # the places this request asked for (1 + further participants)
+
+    def __post_init__(self) -> None:
+        if not self.places:
+            self.places = self.registration.places
+
+
+#: A repeated registration from an address re-sends its e-mail at most this often.
+REPEAT_NOTICE_INTERVAL = datetime.timedelta(hours=1)
 
 
 @dataclass
@@ -299,6 +309,13 @@ def get_registration_by_token(token: str) -> Registration | None:
     )
 
 
+def get_registration(registration_id: Any) -> Registration | None:
+    """The registration with this id (with its session), or None."""
+    if not isinstance(registration_id, int) or isinstance(registration_id, bool):
+        return None
+    return Registration.objects.select_related("session").filter(pk=registration_id).first()
+
+
 # ---------------------------------------------------------------------------------------------
 # Changing
 # ---------------------------------------------------------------------------------------------
@@ -310,19 +327,53 @@ def _clean_line(value: str) -> str:
 
 
 def _validate(data: RegistrationRequest) -> None:
+    """The text rule (``text.py``) for every text stored, whichever entrance sent it: the form
+    applies it field by field with its own messages; this holds it for any other caller."""
     errors: dict[str, str] = {}
     if not _clean_line(data.name):
         errors["name"] = gettext("Enter your name.")
     try:
+        if not is_email_text(data.email.strip()):
+            raise ValidationError("not one line")
         validate_email(data.email.strip())
     except ValidationError:
         errors["email"] = gettext("Enter a valid e-mail address.")
+    one_line = {
+        "name": [data.name],
+        "organisation": [data.organisation],
+        "participants": list(data.participants),
+        "answers": [v for v in _answer_texts(data.answers) if "\n" not in v and "\r" not in v],
+    }
+    multi_line = {
+        "question_to_speaker": [data.question_to_speaker],
+        "answers": [v for v in _answer_texts(data.answers) if "\n" in v or "\r" in v],
+    }
+    for name, values in one_line.items():
+        if any(not is_single_line(str(v or "")) for v in values):
+            errors.setdefault(
+                name,
+                gettext("Write this on one line, without line breaks or special characters."),
+            )
+    for name, values in multi_line.items():
+        if any(not is_multiline(str(v or "")) for v in values):
+            errors.setdefault(name, gettext("The text contains characters that cannot be used."))
     if data.municipality_code and not is_valid_code(data.municipality_code):
         errors["municipality_code"] = gettext(
             "Choose a municipality, region or other organisation."
         )
     if errors:
         raise ValidationError(errors)
+
+
+def _answer_texts(answers: dict[str, Any]) -> list[str]:
+    """Every string in the answers (keys, values, the items of a multiple choice)."""
+    texts = []
+    for key, value in (answers or {}).items():
+        texts.append(str(key))
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, str):
+                texts.append(item)
+    return texts
 
 
 def register(
@@ -334,12 +385,16 @@ def register(
 ) -> RegistrationOutcome:
     """Register a visitor (and their further participants) for one session.
 
-    Under the lock: check the session is open, refuse a second registration from the same
-    address (re-sending their confirmation), count the places taken, and save the registration
-    as confirmed, or waitlisted when it does not fit and the waiting list is on. The e-mail is
-    queued in the same transaction. Raises ``RegistrationClosed``, ``RegistrationFull`` or
-    ``DuplicateRegistration`` (messages in ``data.language``), or ``ValidationError`` for input
-    that the form should already have refused.
+    Under the lock: check the session is open, count the places taken, and save the
+    registration as confirmed, or waitlisted when it does not fit and the waiting list is on.
+    The e-mail is queued in the same transaction. Raises ``RegistrationClosed`` or
+    ``RegistrationFull`` (messages in ``data.language``), or ``ValidationError`` for input that
+    the form should already have refused.
+
+    An address that already holds a place gets the very answer a new one would (see
+    ``RegistrationOutcome``): nothing is saved, and its owner is told by e-mail, the
+    registration's own e-mail again, at most once per ``REPEAT_NOTICE_INTERVAL``
+    (``notify_repeated_registration()``).
     """
     lock = lock or session_row_lock
     language = supported(data.language)
@@ -352,6 +407,7 @@ def register(
         capacity = effective_capacity(session)
         counting_query = _counting_query(session, registration.email_key)
         duplicate: Registration | None = None
+        refusal: RegistrationFull | None = None
         try:
             with transaction.atomic(), lock(session):
                 # A statement of its own, after the lock is granted: only then does it see
@@ -376,6 +432,13 @@ def register(
                     raise RegistrationClosed(state.message)
                 if counts["duplicate_id"] is not None:
                     duplicate = Registration.objects.get(pk=counts["duplicate_id"])
+                    # What a new registration would get, so that the answer cannot tell.
+                    try:
+                        registration.status = _decide_status(
+                            session, capacity, registration.places, counts
+                        )
+                    except RegistrationFull as error:
+                        refusal = error
                 else:
                     registration.status = _decide_status(
                         session, capacity, registration.places, counts
@@ -399,15 +462,39 @@ def register(
             if duplicate is None:
                 raise
         if duplicate is not None:
-            resend_confirmation(duplicate)
-            raise DuplicateRegistration(
-                gettext(
-                    "This e-mail address is already registered for this webinar. We have sent "
-                    "the confirmation to it again."
-                ),
-                registration=duplicate,
+            notify_repeated_registration(duplicate, now)
+            if refusal is not None:
+                raise refusal
+            return RegistrationOutcome(
+                duplicate, registration.status, is_duplicate=True, places=registration.places
             )
         return RegistrationOutcome(registration, registration.status)
+
+
+def notify_repeated_registration(
+    registration: Registration, now: datetime.datetime | None = None
+) -> RegistrationEmail | None:
+    """Someone registered again with the address of ``registration``: its owner gets the
+    registration's e-mail again (confirmation, waiting list), unless another e-mail than its
+    first was queued for it within ``REPEAT_NOTICE_INTERVAL``, so that trying addresses floods
+    nobody's inbox while the first repeat is always told.
+
+    The check and the write run under a lock on the registration's row, so that concurrent
+    repeats send one e-mail, not one each.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        Registration.objects.select_for_update().filter(pk=registration.pk).first()
+        emails = RegistrationEmail.objects.filter(registration_id=registration.pk)
+        first = emails.order_by("pk").values_list("pk", flat=True)[:1]
+        recent = (
+            emails.filter(created_at__gt=now - REPEAT_NOTICE_INTERVAL)
+            .exclude(pk__in=list(first))
+            .exists()
+        )
+        if recent:
+            return None
+        return resend_confirmation(registration)
 
 
 def _counting_query(session: Any, email_key: str) -> tuple[str, str, Any]:

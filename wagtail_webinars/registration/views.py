@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from ..conf import shell_context
-from ..models.registrations import Registration
+from ..formdata import form_data_problem
 from ..pagemodel import series_page_model, session_page_model
 from ..ratelimit import rate_limit_exceeded
 from . import services
@@ -39,18 +40,41 @@ def _render_form_page(request: HttpRequest, page, form=None, status: int = 200) 
 
 
 def _result_url(results: list[tuple[int, object]]) -> str:
-    """A result page URL that lists, signed, each session with its registration or error."""
+    """A result page URL that lists, signed, each session with the answer or error.
+
+    Signed, not encrypted: anyone can read it, so it holds no registration id and is the same
+    for a new registration as for an address that was already registered.
+    """
     payload = []
     for session_id, result in results:
         if isinstance(result, services.RegistrationError):
-            payload.append([session_id, None, result.code, str(result.message)])
+            payload.append([session_id, result.code, str(result.message)])
         else:
-            payload.append([session_id, result.registration.pk, result.status, ""])
+            payload.append([session_id, result.status, ""])
     signed = signing.dumps(payload, salt=RESULT_SALT, compress=True)
     return reverse("wagtail_webinars:registration_result", args=[signed])
 
 
+def _refuse_unreadable_form(request: HttpRequest, page) -> HttpResponse | None:
+    """Our form page with Django's reason, when the POST's body cannot be read; else None."""
+    problem = form_data_problem(request)
+    if problem is None:
+        return None
+    form = build_form(page, {})
+    form.refuse_unreadable(problem.message)
+    return _render_form_page(request, page, form, status=problem.status)
+
+
 def _handle_post(request: HttpRequest, page) -> HttpResponse:
+    # The body is read here, before the CSRF check, which would otherwise read it first and
+    # let Django answer an over-size body with its own English "Bad Request (400)".
+    refused = _refuse_unreadable_form(request, page)
+    if refused is not None:
+        return refused
+    return csrf_protect(_handle_readable_post)(request, page)
+
+
+def _handle_readable_post(request: HttpRequest, page) -> HttpResponse:
     form = build_form(page, request.POST)
     if rate_limit_exceeded(request, "registration", "REGISTRATION_RATE_LIMIT"):
         form.is_valid()  # so that what the visitor typed is shown again
@@ -86,6 +110,7 @@ def _handle_post(request: HttpRequest, page) -> HttpResponse:
             # The service's own input checks; the form normally refuses such input first.
             form.add_error(None, error)
             return _render_form_page(request, page, form)
+        # An address already registered is answered as a new one: the same result page.
         pairs = [(page.pk, outcome)]
     return redirect(_result_url(pairs))
 
@@ -105,6 +130,7 @@ def get_viewable_page(request: HttpRequest, model, page_id: int):
     return page
 
 
+@csrf_exempt  # checked in _handle_post(), once the body could be read
 @require_http_methods(["GET", "POST"])
 def session_register(request: HttpRequest, page_id: int) -> HttpResponse:
     """The registration form of one session on a page of its own; the target of every form."""
@@ -114,6 +140,7 @@ def session_register(request: HttpRequest, page_id: int) -> HttpResponse:
     return _render_form_page(request, session)
 
 
+@csrf_exempt  # checked in _handle_post(), once the body could be read
 @require_http_methods(["GET", "POST"])
 def series_register(request: HttpRequest, page_id: int) -> HttpResponse:
     """One form for all dates of a series, or the dates the visitor ticks."""
@@ -128,26 +155,19 @@ def registration_result(request: HttpRequest, signed: str) -> HttpResponse:
     """ "You are registered" or "you are on the waiting list", per session."""
     try:
         payload = signing.loads(signed, salt=RESULT_SALT, max_age=RESULT_MAX_AGE)
-    except signing.BadSignature as error:
+        items = [
+            (int(session_id), str(code), str(message)) for session_id, code, message in payload
+        ]
+    except (signing.BadSignature, TypeError, ValueError) as error:
         raise Http404("Unknown or expired result") from error
-    sessions = session_page_model().objects.in_bulk([item[0] for item in payload])
-    registration_ids = [item[1] for item in payload if item[1]]
-    registrations = Registration.objects.select_related(None).in_bulk(registration_ids)
-    results = []
-    for session_id, registration_id, code, message in payload:
-        session = sessions.get(session_id)
-        if session is None:
-            continue
-        registration = registrations.get(registration_id) if registration_id else None
-        results.append(
-            {
-                "session": session,
-                "registration": registration,
-                # The registration's status now: a promotion since then shows as confirmed.
-                "status": registration.status if registration else code,
-                "message": message,
-            }
-        )
+    sessions = session_page_model().objects.in_bulk([item[0] for item in items])
+    # What the answer said when it was sent: the result page shows no registration's state
+    # now, since the same page answers an address that was already registered.
+    results = [
+        {"session": sessions[session_id], "status": code, "message": message}
+        for session_id, code, message in items
+        if session_id in sessions
+    ]
     if not results:
         raise Http404("Nothing to show")
     return TemplateResponse(
@@ -157,30 +177,101 @@ def registration_result(request: HttpRequest, signed: str) -> HttpResponse:
     )
 
 
+CANCEL_REFERENCE_SALT = "wagtail_webinars.registration-cancel"
+#: How long the cancel page that a cancel link opens keeps working (its URL, unlike the link's,
+#: holds no token, and stops working after this).
+CANCEL_REFERENCE_MAX_AGE = 30 * 60
+
+
+def cancel_reference_url(registration) -> str:
+    """The cancel page of ``registration`` under a signed, short-lived reference."""
+    reference = signing.dumps(registration.pk, salt=CANCEL_REFERENCE_SALT)
+    return reverse("wagtail_webinars:registration_cancel_page", kwargs={"reference": reference})
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Cancel pages are one person's: no cache keeps them, and no link on them tells another
+    site where the visitor came from. ``same-origin``, not ``no-referrer``: with the latter,
+    browsers send ``Origin: null`` with the page's own POST, which Django's CSRF check refuses."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _cancel_invalid(request: HttpRequest, *, expired: bool = False) -> HttpResponse:
+    return _private(
+        TemplateResponse(
+            request,
+            "wagtail_webinars/registration/cancel_invalid.html",
+            shell_context(expired=expired),
+            status=404,
+        )
+    )
+
+
+@csrf_exempt  # checked in _cancel_post(), once the body could be read
 @require_http_methods(["GET", "POST"])
 def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    """The personal cancel link: GET shows what would be cancelled, only POST cancels.
+    """The personal cancel link from the e-mails.
 
-    Mail scanners and link previews follow links with GET, so a GET must never cancel anyone.
+    GET redirects to the cancel page under a short-lived signed reference, so that the token
+    leaves the address bar: the page's own URL, the browser's history and the Referer of
+    anything the page links to hold no working cancel link. A POST here cancels, as the link's
+    form always did.
     """
     registration = services.get_registration_by_token(token)
     if registration is None:
-        return TemplateResponse(
-            request,
-            "wagtail_webinars/registration/cancel_invalid.html",
-            shell_context(),
-            status=404,
-        )
-    context = shell_context(registration=registration, session=registration.session)
+        return _cancel_invalid(request)
     if request.method == "POST":
-        if rate_limit_exceeded(request, "cancel", "CANCEL_RATE_LIMIT"):
-            context["error"] = gettext(
-                "Too many cancellations have been sent from your network. Please try again later."
+        return _cancel_form(request, registration)
+    return _private(HttpResponseRedirect(cancel_reference_url(registration), status=303))
+
+
+@csrf_exempt  # checked in _cancel_post(), once the body could be read
+@require_http_methods(["GET", "POST"])
+def registration_cancel_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """What a cancel link opens: GET shows what would be cancelled, only POST cancels.
+
+    Mail scanners and link previews follow links with GET, so a GET must never cancel anyone.
+    """
+    try:
+        registration_id = signing.loads(
+            reference, salt=CANCEL_REFERENCE_SALT, max_age=CANCEL_REFERENCE_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        return _cancel_invalid(request, expired=True)
+    except signing.BadSignature:
+        return _cancel_invalid(request)
+    registration = services.get_registration(registration_id)
+    if registration is None:
+        return _cancel_invalid(request)
+    if request.method == "POST":
+        return _cancel_form(request, registration)
+    context = shell_context(registration=registration, session=registration.session)
+    return _private(TemplateResponse(request, "wagtail_webinars/registration/cancel.html", context))
+
+
+def _cancel_form(request: HttpRequest, registration) -> HttpResponse:
+    context = shell_context(registration=registration, session=registration.session)
+    problem = form_data_problem(request)
+    if problem is not None:
+        context["error"] = problem.message
+        return _private(
+            TemplateResponse(
+                request, "wagtail_webinars/registration/cancel.html", context, status=problem.status
             )
-            return TemplateResponse(
-                request, "wagtail_webinars/registration/cancel.html", context, status=429
-            )
-        if registration.is_active:
-            services.cancel_registration(token)
-        return redirect(reverse("wagtail_webinars:registration_cancel", kwargs={"token": token}))
-    return TemplateResponse(request, "wagtail_webinars/registration/cancel.html", context)
+        )
+    return _private(csrf_protect(_cancel_post)(request, registration, context))
+
+
+def _cancel_post(request: HttpRequest, registration, context) -> HttpResponse:
+    if rate_limit_exceeded(request, "cancel", "CANCEL_RATE_LIMIT"):
+        context["error"] = gettext(
+            "Too many cancellations have been sent from your network. Please try again later."
+        )
+        return TemplateResponse(
+            request, "wagtail_webinars/registration/cancel.html", context, status=429
+        )
+    if registration.is_active:
+        services.cancel(registration)
+    return HttpResponseRedirect(cancel_reference_url(registration), status=303)
