@@ -102,6 +102,10 @@ def test_cancel_page_and_its_result_have_no_axe_violations(live_server, browser_
     assert_no_axe_violations(browser_page)
     browser_page.click("button[type=submit]")
     browser_page.wait_for_selector("text=Du är avanmäld")
+    # The person cancelled; "Inställt" would say the webinar itself was called off.
+    summary = browser_page.inner_text(".ww-cancel")
+    assert "Avanmäld" in summary
+    assert "Inställt" not in summary
     assert_no_axe_violations(browser_page)
 
 

@@ -156,3 +156,14 @@ def test_series_editor_has_registration_questions(admin_client, home):
     series = WebinarSeriesPageFactory(parent=home)
     response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[series.pk]))
     assert "registration_questions-TOTAL_FORMS" in response.content.decode()
+
+
+def test_a_cancelled_registration_is_avanmald_in_the_list_and_its_filter(admin_client, session):
+    cancelled = sign_up(session, 1)
+    admin_client.post(reverse("wagtail_webinars_registration_modeladmin_cancel", args=[cancelled.pk]))
+    sign_up(session, 2)
+    content = admin_client.get(reverse(INDEX), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Avanmäld" in content
+    assert "Inställt" not in content  # that word is for a webinar called off
+    assert "Avanmäl" in content  # the button: the same verb as the visitor's link
+    assert "Avboka" not in content

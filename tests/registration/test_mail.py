@@ -103,7 +103,7 @@ def test_waiting_list_email_does_not_carry_the_join_link(session, sent):
     session.save()
     sent(register, session, request())
     [message] = mail.outbox
-    assert message.subject.startswith("Du står på reservlistan")
+    assert message.subject.startswith("Du står på väntelistan")
     assert "stream.example.org" not in message.body
 
 

@@ -217,7 +217,7 @@ def test_page_says_in_swedish_that_others_wait_for_the_free_places(session):
     session.save()
     with translation.override("sv"):
         assert registration_state(session).message == (
-            "Andra väntar på de lediga platserna. Du kan anmäla dig till reservlistan."
+            "Andra väntar på de lediga platserna. Du kan anmäla dig till väntelistan."
         )
 
 

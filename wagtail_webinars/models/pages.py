@@ -25,6 +25,7 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
+    TitleFieldPanel,
 )
 from wagtail.api import APIField
 from wagtail.fields import StreamField
@@ -246,7 +247,7 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         abstract = True
 
     content_panels = [
-        FieldPanel("title"),
+        TitleFieldPanel("title"),
         FieldPanel("lead"),
         FieldPanel("audience"),
         FieldPanel("body"),
@@ -350,7 +351,7 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         abstract = True
 
     content_panels = [
-        FieldPanel("title"),
+        TitleFieldPanel("title"),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
@@ -496,7 +497,7 @@ class WebinarListingPageMixin(models.Model):
     class Meta:
         abstract = True
 
-    content_panels = [FieldPanel("title"), FieldPanel("intro"), FieldPanel("section")]
+    content_panels = [TitleFieldPanel("title"), FieldPanel("intro"), FieldPanel("section")]
     search_fields = [index.SearchField("intro")]
     api_fields = [APIField("intro")]
 
