@@ -40,7 +40,7 @@ def _public_sessions():
 @require_GET
 def session_calendar(request: HttpRequest, page_id: int) -> HttpResponse:
     """The session's .ics file, for "Lägg till i kalender"."""
-    session = get_object_or_404(session_page_model().objects.live().public(), pk=page_id)
+    session = get_object_or_404(_public_sessions(), pk=page_id)
     return calendar_response(get_calendar_class()(session, request), session.title, attachment=True)
 
 

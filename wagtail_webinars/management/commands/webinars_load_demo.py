@@ -17,7 +17,6 @@ Registration and feedback settings and user accounts are not part of the demo co
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +28,7 @@ from django.utils.translation import gettext as _
 from wagtail.fields import StreamField
 from wagtail.models import Site
 
-from wagtail_webinars.conf import webinar_settings
+from wagtail_webinars.dates import webinar_zone
 from wagtail_webinars.models import (
     ContactPerson,
     Notice,
@@ -275,7 +274,7 @@ class DemoLoader:
     """Builds the demo idempotently. ``today`` decides the year of the sessions."""
 
     def __init__(self, today: datetime.date | None = None) -> None:
-        self.tz = zoneinfo.ZoneInfo(webinar_settings.TIME_ZONE)
+        self.tz = webinar_zone()
         self.today = today or timezone.localtime(timezone.now(), self.tz).date()
         # "In the coming year", so every date is still ahead whenever the demo is loaded.
         self.year = self.today.year + 1
