@@ -21,6 +21,12 @@ class WagtailWebinarsConfig(AppConfig):
         from .registration import signal_handlers as registration_signals
 
         setting_changed.connect(reload_webinar_settings, dispatch_uid="wagtail_webinars.conf")
+        # CORS answers for the frontend origins on our URLs and API v2's (origin.py).
+        from corsheaders.signals import check_request_enabled
+
+        from .origin import cors_request_enabled
+
+        check_request_enabled.connect(cors_request_enabled, dispatch_uid="wagtail_webinars.cors")
         signal_handlers.connect()
         # After the cache receivers, so that a session reads its series as published.
         registration_signals.connect()

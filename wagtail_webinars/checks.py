@@ -19,6 +19,7 @@ from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 
 from .conf import DEFAULTS, SETTING_NAME, webinar_settings
+from .origin import frontend_origins
 from .pagemodel import APP_LABEL, page_model_name, swappable_setting
 
 REQUIRED_APPS = {
@@ -194,8 +195,75 @@ def check_page_models_swapped(app_configs=None, **kwargs) -> list[Error]:
     return errors
 
 
-#: What both apps need: the page shell, the settings dict, the time zone.
-COMMON_CHECKS: tuple[Callable, ...] = (check_base_template, check_settings_keys, check_time_zone)
+CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
+COMMON_MIDDLEWARE = "django.middleware.common.CommonMiddleware"
+
+
+def check_cors(app_configs=None, **kwargs) -> list[Error | Warning]:
+    """The frontend origins are one list, answered by django-cors-headers without credentials."""
+    messages: list[Error | Warning] = []
+    origins = frontend_origins()
+    middleware = list(getattr(settings, "MIDDLEWARE", []) or [])
+    if origins and (not apps.is_installed("corsheaders") or CORS_MIDDLEWARE not in middleware):
+        messages.append(
+            Error(
+                "Frontend origins are allowed, but django-cors-headers is not set up: browsers "
+                "on those origins cannot read our answers.",
+                hint=f'Add "corsheaders" to INSTALLED_APPS and "{CORS_MIDDLEWARE}" to '
+                "MIDDLEWARE, above CommonMiddleware (docs/installation.md).",
+                id="wagtail_webinars.E010",
+            )
+        )
+    elif (
+        CORS_MIDDLEWARE in middleware
+        and COMMON_MIDDLEWARE in middleware
+        and middleware.index(CORS_MIDDLEWARE) > middleware.index(COMMON_MIDDLEWARE)
+    ):
+        messages.append(
+            Warning(
+                "CorsMiddleware comes after CommonMiddleware, whose redirects then carry "
+                "no CORS headers.",
+                hint=f'Move "{CORS_MIDDLEWARE}" above CommonMiddleware.',
+                id="wagtail_webinars.W012",
+            )
+        )
+    ours = webinar_settings.ALLOWED_FRONTEND_ORIGINS
+    theirs = getattr(settings, "CORS_ALLOWED_ORIGINS", None)
+    if ours is not None and theirs is not None:
+        normalised_ours = {str(o).lower().rstrip("/") for o in ours}
+        normalised_theirs = {str(o).lower().rstrip("/") for o in theirs}
+        if normalised_ours != normalised_theirs:
+            messages.append(
+                Warning(
+                    f'{SETTING_NAME}["ALLOWED_FRONTEND_ORIGINS"] and CORS_ALLOWED_ORIGINS '
+                    "disagree: "
+                    + ", ".join(sorted(normalised_ours ^ normalised_theirs))
+                    + ".",
+                    hint=f'Set the list once: leave {SETTING_NAME}["ALLOWED_FRONTEND_ORIGINS"] '
+                    "out and it reads CORS_ALLOWED_ORIGINS, or set CORS_ALLOWED_ORIGINS = "
+                    f'{SETTING_NAME}["ALLOWED_FRONTEND_ORIGINS"].',
+                    id="wagtail_webinars.W010",
+                )
+            )
+    if getattr(settings, "CORS_ALLOW_CREDENTIALS", False):
+        messages.append(
+            Warning(
+                "CORS_ALLOW_CREDENTIALS is on: our endpoints and API v2 need no cookies, and a "
+                "frontend origin could then read answers in a signed-in editor's name.",
+                hint="Set CORS_ALLOW_CREDENTIALS = False (the default).",
+                id="wagtail_webinars.W011",
+            )
+        )
+    return messages
+
+
+#: What both apps need: the page shell, the settings dict, the time zone, the frontend origins.
+COMMON_CHECKS: tuple[Callable, ...] = (
+    check_base_template,
+    check_settings_keys,
+    check_time_zone,
+    check_cors,
+)
 WEBINAR_CHECKS: tuple[Callable, ...] = (
     check_required_apps,
     check_urls_included,

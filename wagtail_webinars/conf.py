@@ -28,8 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "CALENDAR_ALARM_MINUTES": 15,
     # Sessions per page on a WebinarListingPage.
     "LISTING_PER_PAGE": 10,
-    # Origins (scheme://host[:port]) of separate frontends allowed to POST to the JSON endpoints.
-    "ALLOWED_FRONTEND_ORIGINS": [],
+    # Origins (scheme://host[:port]) of separate frontends: they may POST to the JSON endpoints and
+    # get CORS answers from them and from API v2. None: django-cors-headers' CORS_ALLOWED_ORIGINS.
+    "ALLOWED_FRONTEND_ORIGINS": None,
     # Feedback POSTs (HTML and JSON together) allowed per IP address, e.g. "30/m"; None: no limit.
     "FEEDBACK_RATE_LIMIT": "30/m",
     # Seconds within which identical feedback from one visitor is counted once.

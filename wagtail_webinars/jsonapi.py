@@ -5,7 +5,12 @@ shares, so that they answer alike.
 the view inside ``translation.override()`` of the visitor's language (``language.py``). Instead
 of Django's CSRF token, which a separate frontend cannot carry, the Origin check protects these
 views: a page on another site cannot post in a visitor's name (403), while the site itself and
-the frontends in ``ALLOWED_FRONTEND_ORIGINS`` can.
+the frontends in ``ALLOWED_FRONTEND_ORIGINS`` can. Their CORS answers, preflights included,
+come from django-cors-headers (``origin.cors_request_enabled``).
+
+The body is JSON sent as ``application/json`` or as ``text/plain``: a ``text/plain`` POST is a
+CORS "simple request" that needs no preflight, and it is no less safe here, since the Origin
+check, not the content type, is what keeps foreign pages out. Anything else is 415.
 
 Errors: 400 ``{"errors": {field: [message]}}`` for input, ``{"code", "message"}`` for the rest.
 No body of any shape reaches the view unchecked: a body larger than Django's
@@ -31,6 +36,9 @@ from django.views.decorators.csrf import csrf_exempt
 from .language import is_visitor_language, visitor_language
 from .origin import is_allowed_origin
 from .text import has_surrogates
+
+#: Content types a JSON body may come as; text/plain spares a cross-origin frontend the preflight.
+JSON_CONTENT_TYPES = ("application/json", "text/plain")
 
 
 def _refuse_constant(name: str) -> float:
@@ -106,7 +114,7 @@ def json_endpoint(view: Callable) -> Callable:
                     gettext("Requests from this website are not allowed."),
                     403,
                 )
-            if request.content_type != "application/json":
+            if request.content_type not in JSON_CONTENT_TYPES:
                 return error_response(
                     "unsupported_media_type",
                     gettext("Send the data as JSON (Content-Type: application/json)."),
