@@ -6,7 +6,7 @@ prefix, before Wagtail's own:
 
 from django.urls import path
 
-from . import views
+from . import embed, views
 from .feedback import urls as feedback_urls
 from .registration import api_views, views as registration_views
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("api/sessions/<int:page_id>/registrations/", api_views.session_registrations, name="api_session_registrations"),
     path("api/series/<int:page_id>/registrations/", api_views.series_registrations, name="api_series_registrations"),
     path("api/registrations/cancel/", api_views.cancel_registration, name="api_registration_cancel"),
+    # The embed script for sites that do not run Wagtail (docs/embed.md)
+    path("embed.js", embed.embed_script, name="embed_script"),
     # Feedback widget (HTML form and JSON), the feedback app's own URLs
     *feedback_urls.urlpatterns,
 ]
