@@ -20,7 +20,7 @@ def test_the_script_is_served_as_javascript_without_cookies(client):
     assert response["Content-Type"] == "text/javascript; charset=utf-8"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert not response.cookies
-    assert "customElements.define(\"ww-registration\"" in response.content.decode()
+    assert 'customElements.define("ww-registration"' in response.content.decode()
 
 
 def test_the_script_may_be_loaded_from_any_origin_and_cached(client):
