@@ -203,3 +203,37 @@ def test_session_listing_registration_makes_as_many_queries_for_20_as_for_1(clie
     assert len(items) == 20
     assert {item["registration"]["places_left"] for item in items} == {4}
     assert twenty == one
+
+
+def test_the_consent_version_shown_is_checked_and_an_outdated_one_refused(client, session):
+    from wagtail_webinars.models import Registration
+
+    shown = registration_of(client, session)
+    endpoint = shown["endpoint"]
+    body = {
+        "name": "Lena Lindgren",
+        "email": "lena@kiruna.example",
+        "organisation": "Kiruna kommun",
+        "municipality_code": "2584",
+        "consent": True,
+    }
+    outdated = client.post(
+        endpoint,
+        json.dumps({**body, "consent_version": "0" * 12}),
+        content_type="application/json",
+    )
+    assert outdated.status_code == 400
+    assert outdated.json()["errors"] == {
+        "consent": [
+            "Samtyckestexten har ändrats sedan formuläret visades. Läs den igen och godkänn "
+            "den för att anmäla dig."
+        ]
+    }
+    assert not Registration.objects.exists()
+    ok = client.post(
+        endpoint,
+        json.dumps({**body, "consent_version": shown["consent"]["version"]}),
+        content_type="application/json",
+    )
+    assert ok.status_code == 201, ok.content
+    assert Registration.objects.get().consent_text == shown["consent"]["text"]

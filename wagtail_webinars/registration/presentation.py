@@ -7,7 +7,6 @@ be booked, which form class a page registers with, and the cached empty form.
 
 from __future__ import annotations
 
-import hashlib
 import html
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +28,7 @@ from ..models import Registration, RegistrationQuestion, RegistrationStatus
 from ..models.pages import WebinarSeriesPageMixin
 from ..pagemodel import series_page_model, session_page_model
 from . import services
-from .forms import ANSWER_PREFIX, HONEYPOT_FIELD, RegistrationForm
+from .forms import ANSWER_PREFIX, HONEYPOT_FIELD, RegistrationForm, consent_version
 
 
 @dataclass
@@ -182,12 +181,6 @@ def render_registration(request: HttpRequest | None, page) -> str:
 # ---------------------------------------------------------------------------------------------
 # The form as data: what a frontend on another origin needs to render and send it (API v2)
 # ---------------------------------------------------------------------------------------------
-
-
-def consent_version(text: str) -> str:
-    """The version of a consent text: the first 12 hex digits of its SHA-256, so it changes
-    exactly when the text a visitor agrees to changes."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def _field_type(field) -> str:
