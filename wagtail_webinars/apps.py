@@ -30,5 +30,15 @@ class WagtailWebinarsConfig(AppConfig):
         signal_handlers.connect()
         # After the cache receivers, so that a session reads its series as published.
         registration_signals.connect()
+        # The registration object of API v2 (serializers.RegistrationField) is built by the
+        # registration rules' presentation, which content cannot import.
+        from .registration import presentation
+        from .serializers import RegistrationField
+
+        RegistrationField.connect(
+            build_sessions=presentation.session_registration_json,
+            build_series=presentation.series_registration_json,
+            is_series=presentation.is_series,
+        )
         for check in kernel_checks.WEBINAR_CHECKS:
             checks.register(check, "wagtail_webinars")

@@ -17,11 +17,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Model, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import serializers
 from wagtail.images.api.fields import ImageRenditionField
 
 from .dates import isoformat
+from .language import visitor_language
 from .pagemodel import session_page_model
 
 
@@ -253,3 +254,50 @@ class SeriesSessionsField(serializers.Field):
 
     def to_representation(self, sessions: list[Any]) -> list[dict[str, Any]]:
         return SessionSummarySerializer(sessions, many=True, context=self.context).data
+
+
+def _api_language(request) -> str:
+    """``?lang=sv|en``, else the request's Accept-Language (``language.py``)."""
+    return visitor_language(request, request.GET.get("lang") if request is not None else None)
+
+
+class RegistrationField(serializers.Field):
+    """A session's or series' ``registration`` object: what its page knows about registering,
+    the form included, as ``registration/presentation.py`` builds it for the page itself. Read
+    fresh on every request; a fixed number of queries for all sessions of a listing.
+
+    Content cannot import the registration rules (they import the models, which name this
+    field), so ``AppConfig.ready()`` hands the builders in: ``RegistrationField.connect()``.
+    """
+
+    #: ``(sessions, request) -> {pk: object}``, likewise for series, and ``page -> bool``.
+    build_sessions: Any = None
+    build_series: Any = None
+    is_series: Any = None
+
+    @classmethod
+    def connect(cls, *, build_sessions, build_series, is_series) -> None:
+        cls.build_sessions = staticmethod(build_sessions)
+        cls.build_series = staticmethod(build_series)
+        cls.is_series = staticmethod(is_series)
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Model) -> Any:
+        return instance
+
+    def to_representation(self, page: Any) -> dict[str, Any]:
+        request = self.context.get("request")
+        with translation.override(_api_language(request)):
+            cached = getattr(page, "_webinar_api_registration", None)
+            if cached is None:
+                series = self.is_series(page)
+                pages = [p for p in response_instances(self, page) if self.is_series(p) == series]
+                build = self.build_series if series else self.build_sessions
+                built = build(pages, request)
+                for each in pages:
+                    each._webinar_api_registration = built[each.pk]
+                cached = page._webinar_api_registration
+            return cached

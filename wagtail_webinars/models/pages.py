@@ -45,6 +45,7 @@ from ..serializers import (
     ContactPersonSerializer,
     PageContactsField,
     PageSpeakersField,
+    RegistrationField,
     SeriesSessionsField,
     SpeakerSerializer,
     TechnicalHelpField,
@@ -270,6 +271,7 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         APIField("webinar_contacts", serializer=PageContactsField()),
         APIField("technical_help", serializer=TechnicalHelpField()),
         APIField("sessions", serializer=SeriesSessionsField()),
+        APIField("registration", serializer=RegistrationField()),
     ]
 
     def get_sessions_queryset(self):
@@ -404,6 +406,7 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         APIField("webinar_speakers", serializer=PageSpeakersField()),
         APIField("webinar_contacts", serializer=PageContactsField()),
         APIField("technical_help", serializer=TechnicalHelpField()),
+        APIField("registration", serializer=RegistrationField()),
     ]
 
     def clean(self):

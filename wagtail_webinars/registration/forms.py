@@ -10,6 +10,7 @@ adding a method. The rules about places, duplicates and opening times are not he
 
 from __future__ import annotations
 
+import hashlib
 import html
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -385,6 +386,12 @@ def session_choice_label(session) -> str:
     return f"{session.title}, {format_timespan(session.start, session.end)}"
 
 
+def consent_version(text: str) -> str:
+    """The version of a consent text: the first 12 hex digits of its SHA-256, so it changes
+    exactly when the text a visitor agrees to changes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 def default_consent_text() -> str:
     return gettext(
         "I agree that my details are stored and used to handle my registration for the webinar."
@@ -548,6 +555,20 @@ class RegistrationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        version = self.data.get("consent_version") if hasattr(self.data, "get") else None
+        if version is not None and version != consent_version(self.consent_text):
+            # A frontend sends the version of the consent text it showed: the text stored with
+            # the registration must be the one the visitor agreed to.
+            self.add_error(
+                "consent",
+                ValidationError(
+                    _(
+                        "The consent text has changed since the form was shown. Read it again "
+                        "and agree to it to register."
+                    ),
+                    code="consent_outdated",
+                ),
+            )
         if cleaned.get(HONEYPOT_FIELD):
             # A person whose browser filled the hidden field gets it emptied and can send again.
             data = self.data.copy() if hasattr(self.data, "copy") else dict(self.data)

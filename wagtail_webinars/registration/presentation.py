@@ -7,21 +7,28 @@ be booked, which form class a page registers with, and the cached empty form.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms as django_forms
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from .. import page_cache
 from ..conf import webinar_settings
+from ..dates import isoformat
 from ..language import visitor_language
+from ..models import Registration, RegistrationQuestion, RegistrationStatus
 from ..models.pages import WebinarSeriesPageMixin
+from ..pagemodel import series_page_model, session_page_model
 from . import services
-from .forms import RegistrationForm
+from .forms import ANSWER_PREFIX, HONEYPOT_FIELD, RegistrationForm, consent_version
 
 
 @dataclass
@@ -59,8 +66,11 @@ def get_form_class(page) -> type[RegistrationForm]:
     return import_string(form_class) if isinstance(form_class, str) else form_class
 
 
-def build_form(page, data=None, *, options: list[SessionOption] | None = None) -> RegistrationForm:
-    """The registration form for a session, or for a series' open dates."""
+def build_form(
+    page, data=None, *, options: list[SessionOption] | None = None, questions: list | None = None
+) -> RegistrationForm:
+    """The registration form for a session, or for a series' open dates; ``questions`` when the
+    caller has fetched them already."""
     sessions = None
     if is_series(page):
         options = series_options(page) if options is None else options
@@ -70,7 +80,9 @@ def build_form(page, data=None, *, options: list[SessionOption] | None = None) -
         page=page,
         # Every view of a session page builds the form: the questions are kept in the page
         # cache until a page or a question changes.
-        questions=page_cache.cached_until_changed(
+        questions=questions
+        if questions is not None
+        else page_cache.cached_until_changed(
             f"wagtail_webinars:questions:{page.pk}", lambda: services.get_questions(page)
         ),
         sessions=sessions,
@@ -79,7 +91,11 @@ def build_form(page, data=None, *, options: list[SessionOption] | None = None) -
 
 
 def registration_context(
-    page, form: RegistrationForm | None = None, *, with_form: bool = True
+    page,
+    form: RegistrationForm | None = None,
+    *,
+    with_form: bool = True,
+    options: list[SessionOption] | None = None,
 ) -> dict[str, Any]:
     """What includes/registration_form.html needs for a session or series page.
 
@@ -88,7 +104,7 @@ def registration_context(
     """
     context: dict[str, Any] = {"target": page, "is_series": is_series(page)}
     if is_series(page):
-        options = series_options(page)
+        options = series_options(page) if options is None else options
         open_options = [o for o in options if o.can_register]
         context["options"] = options
         context["closed_options"] = [o for o in options if not o.can_register]
@@ -160,3 +176,218 @@ def render_registration(request: HttpRequest | None, page) -> str:
     return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308
 
 
+
+
+# ---------------------------------------------------------------------------------------------
+# The form as data: what a frontend on another origin needs to render and send it (API v2)
+# ---------------------------------------------------------------------------------------------
+
+
+def _field_type(field) -> str:
+    """The type a frontend renders a form field as; ``text`` for a widget we do not know."""
+    widget = field.widget
+    for widget_class, name in (
+        (django_forms.CheckboxSelectMultiple, "checkboxes"),
+        (django_forms.RadioSelect, "radio"),
+        (django_forms.Select, "select"),
+        (django_forms.CheckboxInput, "checkbox"),
+        (django_forms.Textarea, "textarea"),
+        (django_forms.EmailInput, "email"),
+        (django_forms.NumberInput, "number"),
+    ):
+        if isinstance(widget, widget_class):
+            return name
+    return "text"
+
+
+def _flat_choices(choices) -> list[dict[str, str]]:
+    flat = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            flat.extend(_flat_choices(label))
+        elif value not in ("", None):
+            flat.append({"value": str(value), "label": str(label)})
+    return flat
+
+
+def form_fields_json(form: RegistrationForm) -> list[dict[str, Any]]:
+    """Every field the JSON endpoint takes, named as the JSON body names it (an editor's question
+    as ``answers.<name>``), in the order the HTML form shows them. The robots' trap is left out."""
+    fields = []
+    for name, field in form.fields.items():
+        if name == HONEYPOT_FIELD:
+            continue
+        json_name = f"answers.{name[len(ANSWER_PREFIX) :]}" if name.startswith(ANSWER_PREFIX) else name
+        choices = getattr(field, "choices", None)
+        fields.append(
+            {
+                "name": json_name,
+                "label": str(field.label or ""),
+                "type": _field_type(field),
+                "required": bool(field.required),
+                "help_text": html.unescape(str(field.help_text or "")),
+                "choices": _flat_choices(choices) if choices is not None else [],
+                "max_length": getattr(field, "max_length", None),
+            }
+        )
+    return fields
+
+
+def _absolute(request: HttpRequest | None, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _prefetch_sessions(
+    sessions: list, *, questions: bool = True
+) -> tuple[dict[int, tuple[int, int]], dict[int, list]]:
+    """For all ``sessions`` at once: their series (kept on each), their places taken and waiting,
+    and their questions (their own, else their series'): three queries whatever their number."""
+    missing = [s for s in sessions if "series" not in s.__dict__]
+    parent_paths = {s.path[: -s.steplen] for s in missing if s.depth and s.depth > 1}
+    parents = (
+        {p.path: p for p in series_page_model().objects.filter(path__in=parent_paths)}
+        if parent_paths
+        else {}
+    )
+    for session in missing:
+        session.__dict__["series"] = parents.get(session.path[: -session.steplen])
+    parents.update(
+        {s.__dict__["series"].path: s.__dict__["series"] for s in sessions if s.__dict__["series"]}
+    )
+    counts = {
+        row["session_id"]: (row["taken"] or 0, row["waiting"])
+        for row in Registration.objects.filter(session_id__in=[s.pk for s in sessions])
+        .values("session_id")
+        .annotate(
+            taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+        .order_by()
+    }
+    if not questions:
+        return counts, {}
+    page_ids = {s.pk for s in sessions} | {p.pk for p in parents.values()}
+    by_page: dict[int, list] = {}
+    for question in RegistrationQuestion.objects.filter(page_id__in=page_ids).order_by(
+        "sort_order"
+    ):
+        by_page.setdefault(question.page_id, []).append(question)
+    chosen = {}
+    for session in sessions:
+        series = session.__dict__.get("series")
+        chosen[session.pk] = by_page.get(session.pk) or (
+            by_page.get(series.pk, []) if series is not None else []
+        )
+    return counts, chosen
+
+
+def _schema(page, request, state, form, *, open_: bool, message: str, places_left, waiting_list,
+            capacity, endpoint: str, ics: str) -> dict[str, Any]:
+    consent_text = form.consent_text
+    return {
+        "enabled": bool(page.registration_enabled),
+        "open": bool(open_),
+        "state": state,
+        "message": str(message or ""),
+        "opens_at": isoformat(page.registration_opens_at) if page.registration_opens_at else None,
+        "closes_at": isoformat(page.registration_closes_at)
+        if page.registration_closes_at
+        else None,
+        "capacity": capacity,
+        "places_left": places_left,
+        "waiting_list": bool(waiting_list),
+        "fields": form_fields_json(form),
+        "consent": {"text": consent_text, "version": consent_version(consent_text)},
+        "privacy_policy_url": webinar_settings.PRIVACY_POLICY_URL or None,
+        "endpoint": _absolute(request, reverse(endpoint, args=[page.pk])),
+        "ics_url": _absolute(request, reverse(ics, args=[page.pk])),
+    }
+
+
+def session_registration_json(sessions: list, request: HttpRequest | None) -> dict[int, dict]:
+    """The ``registration`` object of each session in API v2, keyed by page id; the same state
+    and message as the session page shows (``services.registration_state``)."""
+    counts, questions = _prefetch_sessions(sessions)
+    result = {}
+    for session in sessions:
+        taken, waiting = counts.get(session.pk, (0, 0))
+        state = services.registration_state(session, places_taken=taken, waiting=waiting)
+        form = get_form_class(session)(
+            None, page=session, questions=questions[session.pk], language=visitor_language()
+        )
+        if state.is_open:
+            code = "waiting_list" if state.waitlist_open else "open"
+        else:
+            code = state.reason_code or "closed"
+        result[session.pk] = _schema(
+            session,
+            request,
+            code,
+            form,
+            open_=state.is_open,
+            message=state.message,
+            places_left=state.places_left,
+            waiting_list=state.waitlist_open
+            or (bool(session.registration_waitlist) and state.capacity is not None),
+            capacity=state.capacity,
+            endpoint="wagtail_webinars:api_session_registrations",
+            ics="wagtail_webinars:session_calendar",
+        )
+    return result
+
+
+def series_registration_json(series_list: list, request: HttpRequest | None) -> dict[int, dict]:
+    """The ``registration`` object of each series in API v2, keyed by page id: its own form, for
+    its open dates (``sessions`` among the fields), as the series page shows it
+    (``registration_context``). Four queries whatever the number of series and dates."""
+    now = timezone.now()
+    condition = Q()
+    for series in series_list:
+        condition |= Q(path__startswith=series.path, depth=series.depth + 1)
+    children = list(
+        session_page_model().objects.live().public().filter(condition).order_by("start")
+        if series_list
+        else []
+    )
+    by_path = {series.path: series for series in series_list}
+    for session in children:
+        session.__dict__["series"] = by_path.get(session.path[: -session.steplen])
+    counts, _ = _prefetch_sessions(children, questions=False)
+    by_page: dict[int, list] = {}
+    for question in RegistrationQuestion.objects.filter(
+        page_id__in=[s.pk for s in series_list]
+    ).order_by("sort_order"):
+        by_page.setdefault(question.page_id, []).append(question)
+    result = {}
+    for series in series_list:
+        options = []
+        for session in children:
+            if session.__dict__["series"] is series and session.end >= now:
+                taken, waiting = counts.get(session.pk, (0, 0))
+                state = services.registration_state(session, places_taken=taken, waiting=waiting)
+                options.append(SessionOption(session, state))
+        context = registration_context(series, with_form=False, options=options)
+        series_state = services.series_registration_state(series)
+        form = build_form(series, options=options, questions=by_page.get(series.pk, []))
+        if context["open"]:
+            code = "open"
+        elif not series_state.is_open:
+            code = series_state.reason_code or "closed"
+        elif not options:
+            code = "no_dates"
+        else:
+            code = "closed"
+        result[series.pk] = _schema(
+            series,
+            request,
+            code,
+            form,
+            open_=context["open"],
+            message=context.get("message", ""),
+            places_left=None,
+            waiting_list=bool(series.registration_waitlist),
+            capacity=series.registration_capacity,
+            endpoint="wagtail_webinars:api_series_registrations",
+            ics="wagtail_webinars:series_calendar",
+        )
+    return result
