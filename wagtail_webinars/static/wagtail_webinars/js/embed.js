@@ -16,7 +16,8 @@
       summary: "Det finns ett problem med din anmälan", error: "Fel:",
       network: "Anmälan kunde inte skickas. Försök igen om en stund.",
       calendar: "Lägg till i kalendern", cancelled: "Inställt", postponed: "Uppskjutet", live: "Pågår nu",
-      allRequired: "Alla fält måste fyllas i om de inte är markerade som valfria."
+      allRequired: "Alla fält måste fyllas i om de inte är markerade som valfria.",
+      choose: "Välj…", chooseMunicipality: "Välj kommun eller region"
     },
     en: {
       upcoming: "Upcoming webinars", none: "No upcoming webinars at the moment.",
@@ -27,7 +28,8 @@
       summary: "There is a problem with your registration", error: "Error:",
       network: "The registration could not be sent. Please try again in a while.",
       calendar: "Add to calendar", cancelled: "Cancelled", postponed: "Postponed", live: "Live now",
-      allRequired: "All fields are required unless marked optional."
+      allRequired: "All fields are required unless marked optional.",
+      choose: "Choose…", chooseMunicipality: "Choose municipality or region"
     }
   };
   var ABOUT_YOU = ["name", "email", "organisation", "municipality_code"];
@@ -141,12 +143,15 @@
       var el = this, groups = { about: [], participants: [], questions: [], consent: [] };
       (reg.fields || []).forEach(function (f) {
         var node = el.buildField(f);
-        if (ABOUT_YOU.indexOf(f.name) >= 0) groups.about.push(node);
+        if (f.name === "consent") groups.consent.push(node);
+        else if (ABOUT_YOU.indexOf(f.name) >= 0) groups.about.push(node);
         else if (f.name === "participants") groups.participants.push(node);
         else groups.questions.push(node);
       });
-      if (reg.consent) {
+      if (reg.consent && !groups.consent.length) {
         groups.consent.push(el.buildField({ name: "consent", type: "checkbox", label: reg.consent.text, required: true }));
+      }
+      if (reg.consent || groups.consent.length) {
         if (reg.privacy_policy_url) groups.consent.push(h("p", { class: "ww-hint" }, [h("a", { href: reg.privacy_policy_url, text: t(el, "privacy") })]));
       }
       var form = h("form", { class: "ww-form", novalidate: true }, [h("p", { class: "ww-hint", text: t(el, "allRequired") })]);
@@ -185,6 +190,10 @@
       if (f.type === "select") {
         input = h("select", { id: id, name: f.name, "aria-describedby": hintId, required: f.required });
         var groups = {};
+        // Nothing chosen until the visitor chooses (as our own form's first, empty option).
+        if (!(f.choices || []).some(function (c) { return c.value === ""; })) {
+          input.appendChild(h("option", { value: "", text: t(el, f.name === "municipality_code" ? "chooseMunicipality" : "choose") }));
+        }
         (f.choices || []).forEach(function (c) {
           var option = h("option", { value: c.value, text: c.label });
           if (c.group) {
