@@ -23,7 +23,13 @@ from django.core.validators import validate_email
 from django.forms.utils import ErrorDict, flatatt
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext
+from django.utils.translation import (
+    get_language,
+    gettext,
+    gettext_lazy as _,
+    ngettext,
+    ngettext_lazy,
+)
 
 from ..conf import webinar_settings
 from ..data import is_valid_code, municipality_choices
@@ -322,6 +328,10 @@ class RegistrationFieldBuilder:
             "label": question.label,
             "help_text": conditional_escape(question.help_text),
             "required": question.required,
+            # Named, so the error summary says which question is unanswered.
+            "error_messages": {
+                "required": _("Answer the question “%(label)s”.") % {"label": question.label}
+            },
         }
 
     @property
@@ -405,6 +415,7 @@ class RegistrationForm(forms.Form):
     name = SingleLineField(
         label=_("Name"),
         max_length=NAME_MAX_LENGTH,
+        error_messages={"required": _("Write your name.")},
         widget=TextInput(attrs={"autocomplete": "name"}),
     )
     email = EmailField(
@@ -412,11 +423,15 @@ class RegistrationForm(forms.Form):
         max_length=EMAIL_MAX_LENGTH,
         help_text=_("We send the confirmation and the link to the broadcast here."),
         widget=EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": _("Enter a valid e-mail address.")},
+        error_messages={
+            "required": _("Write your e-mail address."),
+            "invalid": _("Enter a valid e-mail address."),
+        },
     )
     organisation = SingleLineField(
         label=_("Organisation"),
         max_length=ORGANISATION_MAX_LENGTH,
+        error_messages={"required": _("Write the name of your organisation.")},
         widget=TextInput(attrs={"autocomplete": "organization"}),
     )
     municipality_code = forms.ChoiceField(
@@ -425,6 +440,7 @@ class RegistrationForm(forms.Form):
         choices=_municipality_field_choices,
         widget=MunicipalitySelect,
         help_text=_('Choose "Other organisation" if you do not work for one.'),
+        error_messages={"required": _("Choose a municipality or region.")},
     )
 
     question_to_speaker = MultiLineField(
@@ -487,6 +503,15 @@ class RegistrationForm(forms.Form):
                 error_messages={"required": _("Choose at least one date.")},
             )
         self.fields.update(self.field_builder_class(self.questions).formfields)
+        for field in self.fields.values():
+            if getattr(field, "max_length", None):
+                # Django's own message counts in a way no visitor asked for ("Säkerställ att
+                # det här värdet har högst …"); this one says what to do.
+                field.error_messages["max_length"] = ngettext_lazy(
+                    "Write at most %(limit_value)d character.",
+                    "Write at most %(limit_value)d characters.",
+                    "limit_value",
+                )
         self.order_fields(
             [
                 "name",
