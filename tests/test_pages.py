@@ -296,3 +296,22 @@ def test_notice_shown_only_within_its_dates(client, home):
     html = client.get(session.url).content.decode()
     assert "Aktuell notis" in html
     assert "Gammal notis" not in html
+
+
+def test_the_explorer_shows_a_sessions_date_beside_its_title(home):
+    start = datetime.datetime(2027, 3, 16, 10, 0, tzinfo=STOCKHOLM)
+    session = WebinarSessionPageFactory(
+        parent=home, title="Det demokratiska samtalet", start=start,
+        end=start + datetime.timedelta(hours=1),
+    )
+    assert session.get_admin_display_title() == "Det demokratiska samtalet (2027-03-16 10:00)"
+
+
+def test_the_explorer_lists_a_sessions_date(admin_client, home):
+    start = datetime.datetime(2027, 3, 16, 10, 0, tzinfo=STOCKHOLM)
+    WebinarSessionPageFactory(
+        parent=home, title="Det demokratiska samtalet", start=start,
+        end=start + datetime.timedelta(hours=1),
+    )
+    html = admin_client.get(f"/admin/pages/{home.pk}/").content.decode()
+    assert "Det demokratiska samtalet (2027-03-16 10:00)" in html
