@@ -293,6 +293,20 @@ def test_series_form_lists_dates_that_are_closed_with_the_reason(client, series)
     assert len(re.findall(r'name="sessions"', html)) == 2
 
 
+def test_series_form_leaves_a_full_date_unticked_and_says_it_is_full(client, series):
+    first = series.get_sessions_queryset().order_by("start").first()
+    first.registration_capacity = 1
+    first.save_revision().publish()
+    register(first, someone(1))
+    html = client.get(series.url).content.decode()
+    full_box = re.search(rf'<input type="checkbox" name="sessions" value="{first.pk}"[^>]*>', html)
+    assert full_box and "checked" not in full_box.group(0)
+    label = html.split(full_box.group(0), 1)[1].split("</label>", 1)[0]
+    assert "Fullbokat – väntelista" in label
+    others = re.findall(r'<input type="checkbox" name="sessions"[^>]*>', html)
+    assert sum("checked" in box for box in others) == 2
+
+
 # --- cancelling -------------------------------------------------------------------------------
 
 

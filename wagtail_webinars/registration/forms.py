@@ -467,6 +467,7 @@ class RegistrationForm(forms.Form):
         page,
         questions: Iterable = (),
         sessions: Iterable | None = None,
+        waitlisted_sessions: Iterable = (),
         language: str = "sv",
         **kwargs: Any,
     ) -> None:
@@ -492,13 +493,21 @@ class RegistrationForm(forms.Form):
             % {"max": max_participants},
         )
         self.session_choices = list(sessions) if sessions is not None else None
+        self.waitlisted_session_ids = {s.pk for s in waitlisted_sessions}
         if self.session_choices is not None:
             self.fields["sessions"] = forms.TypedMultipleChoiceField(
                 label=_("Dates"),
                 help_text=_("Untick the dates you cannot attend."),
                 coerce=int,
-                choices=[(s.pk, session_choice_label(s)) for s in self.session_choices],
-                initial=[s.pk for s in self.session_choices],
+                choices=[
+                    (s.pk, self.session_option_label(s, s.pk in self.waitlisted_session_ids))
+                    for s in self.session_choices
+                ],
+                # A full date is not ticked for the visitor: nobody should land on a waiting
+                # list without choosing it.
+                initial=[
+                    s.pk for s in self.session_choices if s.pk not in self.waitlisted_session_ids
+                ],
                 widget=forms.CheckboxSelectMultiple,
                 error_messages={"required": _("Choose at least one date.")},
             )
@@ -526,6 +535,15 @@ class RegistrationForm(forms.Form):
                 HONEYPOT_FIELD,
             ]
         )
+
+    def session_option_label(self, session, waitlisted: bool) -> str:
+        """Override point: a date's label in the series form, with its state when it is full."""
+        label = session_choice_label(session)
+        if waitlisted:
+            # Translators: a date of a series whose places are taken: "…, kl. 10.00–11.30 –
+            # Fullbokat – väntelista"
+            return gettext("%(date)s – Full – waiting list") % {"date": label}
+        return label
 
     @classmethod
     def data_from_json(cls, body: Mapping[str, Any]) -> dict[str, Any]:

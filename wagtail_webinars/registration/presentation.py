@@ -62,12 +62,17 @@ def get_form_class(page) -> type[RegistrationForm]:
 def build_form(page, data=None, *, options: list[SessionOption] | None = None) -> RegistrationForm:
     """The registration form for a session, or for a series' open dates."""
     sessions = None
+    extra: dict[str, Any] = {}
     if is_series(page):
         options = series_options(page) if options is None else options
         sessions = [o.session for o in options if o.can_register]
+        extra["waitlisted_sessions"] = [
+            o.session for o in options if o.can_register and o.state.waitlist_open
+        ]
     return get_form_class(page)(
         data,
         page=page,
+        **extra,
         # Every view of a session page builds the form: the questions are kept in the page
         # cache until a page or a question changes.
         questions=page_cache.cached_until_changed(
