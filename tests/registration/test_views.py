@@ -245,9 +245,11 @@ def test_result_page_shows_the_answer_as_sent_and_no_registration_id(client, ses
     register(session, someone(1))
     location = client.post(register_url(session), form_data(participants=""))["Location"]
     assert "väntelistan" in client.get(location).content.decode()
-    assert signing.loads(location.split("/")[-2], salt=RESULT_SALT) == [
-        [session.pk, "waitlisted", ""]
-    ]
+    assert signing.loads(location.split("/")[-2], salt=RESULT_SALT) == {
+        "results": [[session.pk, "waitlisted", ""]],
+        "back": session.pk,
+        "participants": [],
+    }
 
 
 # --- series -----------------------------------------------------------------------------------
@@ -305,6 +307,29 @@ def test_series_form_leaves_a_full_date_unticked_and_says_it_is_full(client, ser
     assert "Fullbokat – väntelista" in label
     others = re.findall(r'<input type="checkbox" name="sessions"[^>]*>', html)
     assert sum("checked" in box for box in others) == 2
+
+
+def test_after_a_series_registration_the_result_page_leads_back_to_the_series(client, series):
+    sessions = list(series.get_sessions_queryset().order_by("start"))
+    url = reverse("wagtail_webinars:series_register", args=[series.pk])
+    response = client.post(url, form_data(sessions=[str(sessions[1].pk)]), follow=True)
+    html = response.content.decode()
+    assert f'<a href="{series.url}">Tillbaka till {series.title}</a>' in html
+
+
+def test_the_result_page_names_the_further_participants(client, session):
+    response = client.post(
+        register_url(session), form_data(participants="Anna-Lena Pogulis\nVian Tahir"), follow=True
+    )
+    html = response.content.decode()
+    assert "<li>Anna-Lena Pogulis</li><li>Vian Tahir</li>" in html
+
+
+def test_a_result_link_signed_before_the_back_link_still_opens(client, session):
+    signed = signing.dumps([[session.pk, "confirmed", ""]], salt=RESULT_SALT, compress=True)
+    response = client.get(reverse("wagtail_webinars:registration_result", args=[signed]))
+    assert response.status_code == 200
+    assert "Din plats är bekräftad." in response.content.decode()
 
 
 # --- cancelling -------------------------------------------------------------------------------
