@@ -463,3 +463,41 @@ def test_webinar_without_registration_shows_no_registration_section(client, sess
     session.registration_enabled = False
     session.save_revision().publish()
     assert "ww-registration" not in client.get(session.url).content.decode()
+
+
+# --- "Anmäl dig" at the top, the form after the programme ---------------------------------------
+
+
+def _session_with_programme(session):
+    session.programme = json.dumps([{"type": "paragraph", "value": "<p>Om drev och näthat</p>"}])
+    session.save_revision().publish()
+    return session
+
+
+def test_the_session_page_links_to_the_form_from_the_top_and_shows_the_programme_first(
+    client, session
+):
+    _session_with_programme(session)
+    html = client.get(session.url).content.decode()
+    call = html.index(f'href="#ww-registration-{session.pk}"')
+    programme = html.index('id="ww-programme-heading"')
+    form = html.index(f'id="ww-registration-{session.pk}"')
+    assert call < programme < form
+
+
+def test_the_call_at_the_top_says_the_places_left(client, session):
+    session.registration_capacity = 10
+    session.save_revision().publish()
+    html = client.get(session.url).content.decode()
+    call = html.split('class="ww-registration-call"', 1)[1].split("</div>", 1)[0]
+    assert ">Anmäl dig</a>" in call
+    assert "10 platser kvar." in call
+
+
+def test_the_call_at_the_top_of_a_full_session_offers_the_waiting_list(client, session):
+    session.registration_capacity = 1
+    session.save_revision().publish()
+    register(session, someone(1))
+    html = client.get(session.url).content.decode()
+    call = html.split('class="ww-registration-call"', 1)[1].split("</div>", 1)[0]
+    assert ">Fullbokat – anmäl dig till väntelistan</a>" in call
