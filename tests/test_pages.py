@@ -315,3 +315,13 @@ def test_the_explorer_lists_a_sessions_date(admin_client, home):
     )
     html = admin_client.get(f"/admin/pages/{home.pk}/").content.decode()
     assert "Det demokratiska samtalet (2027-03-16 10:00)" in html
+
+
+def test_the_series_text_comes_under_its_heading_before_the_form(client, home):
+    series = WebinarSeriesPageFactory(parent=home, body=[("paragraph", "<p>Om serien</p>")])
+    WebinarSessionPageFactory(parent=series, start=NOW + datetime.timedelta(days=7),
+                              end=NOW + datetime.timedelta(days=7, hours=1))
+    html = client.get(series.url).content.decode()
+    text = html.index("<p>Om serien</p>")
+    assert html.index('<h2 id="ww-about-heading">Om webbinarieserien</h2>') < text
+    assert text < html.index(f'id="ww-registration-{series.pk}"')
