@@ -9,7 +9,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
+from tests.factories import (
+    TechnicalHelpFAQFactory,
+    WebinarSeriesPageFactory,
+    WebinarSessionPageFactory,
+)
 from wagtail_webinars.models import WebinarSessionPage
 from wagtail_webinars.page_forms import WebinarZoneDateTimeField
 
@@ -66,3 +70,25 @@ def test_the_series_registration_window_is_in_the_same_zone(home):
     form = form_class(instance=series, for_user=editor, parent_page=home)
 
     assert isinstance(form.fields["registration_closes_at"], WebinarZoneDateTimeField)
+
+
+def test_a_new_session_under_a_series_takes_the_series_technical_help(home):
+    faq = TechnicalHelpFAQFactory()
+    series = WebinarSeriesPageFactory(parent=home, technical_help=faq)
+    editor = get_user_model().objects.create_superuser("redaktor", "r@example.se", "x")
+    form_class = WebinarSessionPage.get_edit_handler().get_form_class()
+
+    form = form_class(instance=WebinarSessionPage(), for_user=editor, parent_page=series)
+
+    assert form["technical_help"].value() == faq.pk
+
+
+def test_an_existing_session_keeps_its_own_technical_help(home):
+    series = WebinarSeriesPageFactory(parent=home, technical_help=TechnicalHelpFAQFactory())
+    session = WebinarSessionPageFactory(parent=series, technical_help=None)
+    editor = get_user_model().objects.create_superuser("redaktor", "r@example.se", "x")
+    form_class = WebinarSessionPage.get_edit_handler().get_form_class()
+
+    form = form_class(instance=session, for_user=editor, parent_page=series)
+
+    assert form["technical_help"].value() is None

@@ -21,6 +21,7 @@ from tests.factories import (
     WebinarSeriesPageFactory,
     WebinarSessionPageFactory,
 )
+from wagtail_webinars.blocks import HeadingBlock
 from wagtail_webinars.models import ComputedStatus, SessionStatus
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +93,25 @@ def test_session_page_renders_inside_host_base_template(client, home):
     assert html.count("<h1") == 1
 
 
+def test_session_page_shows_the_speakers_short_bio(client, home):
+    session = WebinarSessionPageFactory(parent=home)
+    PageSpeakerFactory(
+        page=session,
+        speaker__name="Vian Tahir",
+        speaker__bio="Forskar om näthat.\nHar skrivit boken Drevet.",
+    )
+    html = client.get(session.url).content.decode()
+    assert (
+        '<p class="ww-speaker__bio">Forskar om näthat.<br>Har skrivit boken Drevet.</p>' in html
+    )
+
+
+def test_a_speaker_without_a_bio_gets_no_empty_paragraph(client, home):
+    session = WebinarSessionPageFactory(parent=home)
+    PageSpeakerFactory(page=session, speaker__bio="")
+    assert "ww-speaker__bio" not in client.get(session.url).content.decode()
+
+
 def test_cancelled_session_says_so_in_text_and_offers_no_stream(client, home):
     session = WebinarSessionPageFactory(
         parent=home,
@@ -149,6 +169,10 @@ def test_session_page_has_one_h1_and_no_skipped_heading_level(client, home):
     assert levels.count(1) == 1 and levels[0] == 1
     assert skipped_levels(levels) == [], levels
     assert "<h3 class=\"ww-heading\">Hur hanterar man ett drev?</h3>" in html
+
+
+def test_a_new_heading_block_is_an_h3_under_the_programmes_h2():
+    assert HeadingBlock().get_default()["level"] == "h3"
 
 
 def test_session_page_has_a_main_landmark_and_json_ld(client, home):
@@ -272,3 +296,32 @@ def test_notice_shown_only_within_its_dates(client, home):
     html = client.get(session.url).content.decode()
     assert "Aktuell notis" in html
     assert "Gammal notis" not in html
+
+
+def test_the_explorer_shows_a_sessions_date_beside_its_title(home):
+    start = datetime.datetime(2027, 3, 16, 10, 0, tzinfo=STOCKHOLM)
+    session = WebinarSessionPageFactory(
+        parent=home, title="Det demokratiska samtalet", start=start,
+        end=start + datetime.timedelta(hours=1),
+    )
+    assert session.get_admin_display_title() == "Det demokratiska samtalet (2027-03-16 10:00)"
+
+
+def test_the_explorer_lists_a_sessions_date(admin_client, home):
+    start = datetime.datetime(2027, 3, 16, 10, 0, tzinfo=STOCKHOLM)
+    WebinarSessionPageFactory(
+        parent=home, title="Det demokratiska samtalet", start=start,
+        end=start + datetime.timedelta(hours=1),
+    )
+    html = admin_client.get(f"/admin/pages/{home.pk}/").content.decode()
+    assert "Det demokratiska samtalet (2027-03-16 10:00)" in html
+
+
+def test_the_series_text_comes_under_its_heading_before_the_form(client, home):
+    series = WebinarSeriesPageFactory(parent=home, body=[("paragraph", "<p>Om serien</p>")])
+    WebinarSessionPageFactory(parent=series, start=NOW + datetime.timedelta(days=7),
+                              end=NOW + datetime.timedelta(days=7, hours=1))
+    html = client.get(series.url).content.decode()
+    text = html.index("<p>Om serien</p>")
+    assert html.index('<h2 id="ww-about-heading">Om webbinarieserien</h2>') < text
+    assert text < html.index(f'id="ww-registration-{series.pk}"')

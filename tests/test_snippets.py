@@ -191,3 +191,16 @@ def test_snippet_preview_in_the_admin(admin_client, home):
     assert admin_client.post(url, form).json()["is_valid"] is True
     html = admin_client.get(url, {"mode": ""}).content.decode()
     assert '<h1 id="ww-title">Vian Tahir</h1>' in html and "Nätsäkerhetsexpert" in html
+
+
+def test_two_speakers_with_the_same_name_are_told_apart_in_the_chooser():
+    first = SpeakerFactory.build(name="Anna Svensson", title="Jurist", organisation="SKR")
+    second = SpeakerFactory.build(name="Anna Svensson", title="", organisation="Region Skåne")
+    assert str(first) == "Anna Svensson, Jurist, SKR"
+    assert str(second) == "Anna Svensson, Region Skåne"
+
+
+def test_a_contact_person_is_shown_with_role_and_organisation():
+    contact = ContactPersonFactory.build(name="Lena Lindgren", role="Projektledare",
+                                         organisation="SKR")
+    assert str(contact) == "Lena Lindgren, Projektledare, SKR"

@@ -26,7 +26,7 @@ class HeadingBlock(blocks.StructBlock):
     level = blocks.ChoiceBlock(
         label=_("Level"),
         choices=[("h2", _("Heading 2")), ("h3", _("Heading 3")), ("h4", _("Heading 4"))],
-        default="h2",
+        default="h3",
     )
 
     class Meta:

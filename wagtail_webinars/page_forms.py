@@ -85,3 +85,19 @@ class WebinarPageForm(WagtailAdminPageForm):
                 ),
             )
             self.fields[name] = zoned
+        self.take_defaults_from_parent(getattr(self, "parent_page", None))
+
+    #: Fields a new page starts with from its parent's value, when the parent has the field (a
+    #: session under a series takes the series' technical-help FAQ).
+    inherited_fields: tuple[str, ...] = ("technical_help",)
+
+    def take_defaults_from_parent(self, parent) -> None:
+        """Override point: pre-fill a new page's fields from its parent page."""
+        if parent is None or self.instance.pk is not None or self.is_bound:
+            return
+        parent = parent.specific
+        for name in self.inherited_fields:
+            if name in self.fields and not self.initial.get(name):
+                value = getattr(parent, f"{name}_id", None)
+                if value is not None:
+                    self.initial[name] = value

@@ -206,7 +206,7 @@ def test_required_question_left_empty_is_an_error_at_that_question(session):
         session, valid_data(), questions=[question("role", QuestionType.SINGLELINE, required=True)]
     )
     assert not form.is_valid()
-    assert form.errors["answer_role"] == ["Detta fält måste fyllas i."]
+    assert form.errors["answer_role"] == ["Svara på frågan ”Role”."]
 
 
 def test_answer_outside_the_editors_choices_is_refused(session):

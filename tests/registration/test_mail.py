@@ -107,6 +107,17 @@ def test_waiting_list_email_does_not_carry_the_join_link(session, sent):
     assert "stream.example.org" not in message.body
 
 
+def test_waiting_list_email_does_not_speak_of_a_place_the_visitor_has_not_got(session, sent):
+    session.registration_capacity = 0
+    session.save()
+    sent(register, session, request())
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    for text in (message.body, html):
+        assert "din plats" not in text
+        assert "Lämna väntelistan" in text
+
+
 def test_every_email_carries_the_absolute_personal_cancel_link(session, sent):
     registration = sent(register, session, request()).registration
     path = reverse("wagtail_webinars:registration_cancel", kwargs={"token": registration.token})

@@ -245,9 +245,11 @@ def test_result_page_shows_the_answer_as_sent_and_no_registration_id(client, ses
     register(session, someone(1))
     location = client.post(register_url(session), form_data(participants=""))["Location"]
     assert "väntelistan" in client.get(location).content.decode()
-    assert signing.loads(location.split("/")[-2], salt=RESULT_SALT) == [
-        [session.pk, "waitlisted", ""]
-    ]
+    assert signing.loads(location.split("/")[-2], salt=RESULT_SALT) == {
+        "results": [[session.pk, "waitlisted", ""]],
+        "back": session.pk,
+        "participants": [],
+    }
 
 
 # --- series -----------------------------------------------------------------------------------
@@ -291,6 +293,43 @@ def test_series_form_lists_dates_that_are_closed_with_the_reason(client, series)
     assert "Datum som du inte kan anmäla dig till:" in html
     assert "Det går inte att anmäla sig till det här webbinariet." in html
     assert len(re.findall(r'name="sessions"', html)) == 2
+
+
+def test_series_form_leaves_a_full_date_unticked_and_says_it_is_full(client, series):
+    first = series.get_sessions_queryset().order_by("start").first()
+    first.registration_capacity = 1
+    first.save_revision().publish()
+    register(first, someone(1))
+    html = client.get(series.url).content.decode()
+    full_box = re.search(rf'<input type="checkbox" name="sessions" value="{first.pk}"[^>]*>', html)
+    assert full_box and "checked" not in full_box.group(0)
+    label = html.split(full_box.group(0), 1)[1].split("</label>", 1)[0]
+    assert "Fullbokat – väntelista" in label
+    others = re.findall(r'<input type="checkbox" name="sessions"[^>]*>', html)
+    assert sum("checked" in box for box in others) == 2
+
+
+def test_after_a_series_registration_the_result_page_leads_back_to_the_series(client, series):
+    sessions = list(series.get_sessions_queryset().order_by("start"))
+    url = reverse("wagtail_webinars:series_register", args=[series.pk])
+    response = client.post(url, form_data(sessions=[str(sessions[1].pk)]), follow=True)
+    html = response.content.decode()
+    assert f'<a href="{series.url}">Tillbaka till {series.title}</a>' in html
+
+
+def test_the_result_page_names_the_further_participants(client, session):
+    response = client.post(
+        register_url(session), form_data(participants="Anna-Lena Pogulis\nVian Tahir"), follow=True
+    )
+    html = response.content.decode()
+    assert "<li>Anna-Lena Pogulis</li><li>Vian Tahir</li>" in html
+
+
+def test_a_result_link_signed_before_the_back_link_still_opens(client, session):
+    signed = signing.dumps([[session.pk, "confirmed", ""]], salt=RESULT_SALT, compress=True)
+    response = client.get(reverse("wagtail_webinars:registration_result", args=[signed]))
+    assert response.status_code == 200
+    assert "Din plats är bekräftad." in response.content.decode()
 
 
 # --- cancelling -------------------------------------------------------------------------------
@@ -424,3 +463,41 @@ def test_webinar_without_registration_shows_no_registration_section(client, sess
     session.registration_enabled = False
     session.save_revision().publish()
     assert "ww-registration" not in client.get(session.url).content.decode()
+
+
+# --- "Anmäl dig" at the top, the form after the programme ---------------------------------------
+
+
+def _session_with_programme(session):
+    session.programme = json.dumps([{"type": "paragraph", "value": "<p>Om drev och näthat</p>"}])
+    session.save_revision().publish()
+    return session
+
+
+def test_the_session_page_links_to_the_form_from_the_top_and_shows_the_programme_first(
+    client, session
+):
+    _session_with_programme(session)
+    html = client.get(session.url).content.decode()
+    call = html.index(f'href="#ww-registration-{session.pk}"')
+    programme = html.index('id="ww-programme-heading"')
+    form = html.index(f'id="ww-registration-{session.pk}"')
+    assert call < programme < form
+
+
+def test_the_call_at_the_top_says_the_places_left(client, session):
+    session.registration_capacity = 10
+    session.save_revision().publish()
+    html = client.get(session.url).content.decode()
+    call = html.split('class="ww-registration-call"', 1)[1].split("</div>", 1)[0]
+    assert ">Anmäl dig</a>" in call
+    assert "10 platser kvar." in call
+
+
+def test_the_call_at_the_top_of_a_full_session_offers_the_waiting_list(client, session):
+    session.registration_capacity = 1
+    session.save_revision().publish()
+    register(session, someone(1))
+    html = client.get(session.url).content.decode()
+    call = html.split('class="ww-registration-call"', 1)[1].split("</div>", 1)[0]
+    assert ">Fullbokat – anmäl dig till väntelistan</a>" in call

@@ -34,6 +34,7 @@ from wagtail.search import index
 
 from .. import blocks as webinar_blocks, page_cache
 from ..conf import webinar_settings
+from ..dates import admin_datetime
 from ..page_forms import WebinarPageForm
 from ..pagemodel import (
     page_model_name,
@@ -413,6 +414,12 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         super().clean()
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The session must end after it starts.")})
+
+    def get_admin_display_title(self) -> str:
+        # The explorer, the breadcrumbs and the page chooser show the date beside the title, so
+        # the dates of a series can be told apart without opening each one.
+        title = super().get_admin_display_title()
+        return f"{title} ({admin_datetime(self.start)})" if self.start else title
 
     def get_computed_status(self, now: datetime.datetime | None = None) -> str:
         if self.status != SessionStatus.SCHEDULED:

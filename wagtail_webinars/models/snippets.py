@@ -99,7 +99,9 @@ class Speaker(SnippetBase):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        # What the snippet chooser and the admin list show: two speakers with the same name are
+        # told apart by their title and organisation.
+        return ", ".join(part for part in (self.name, self.title, self.organisation) if part)
 
     def get_preview_context(self, request, mode_name):
         context = super().get_preview_context(request, mode_name)
@@ -148,7 +150,7 @@ class ContactPerson(SnippetBase):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return f"{self.name}, {self.role}" if self.role else self.name
+        return ", ".join(part for part in (self.name, self.role, self.organisation) if part)
 
     def get_preview_context(self, request, mode_name):
         context = super().get_preview_context(request, mode_name)

@@ -24,7 +24,13 @@ from django.core.validators import validate_email
 from django.forms.utils import ErrorDict, flatatt
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext
+from django.utils.translation import (
+    get_language,
+    gettext,
+    gettext_lazy as _,
+    ngettext,
+    ngettext_lazy,
+)
 
 from ..conf import webinar_settings
 from ..data import is_valid_code, municipality_choices
@@ -323,6 +329,10 @@ class RegistrationFieldBuilder:
             "label": question.label,
             "help_text": conditional_escape(question.help_text),
             "required": question.required,
+            # Named, so the error summary says which question is unanswered.
+            "error_messages": {
+                "required": _("Answer the question “%(label)s”.") % {"label": question.label}
+            },
         }
 
     @property
@@ -412,6 +422,7 @@ class RegistrationForm(forms.Form):
     name = SingleLineField(
         label=_("Name"),
         max_length=NAME_MAX_LENGTH,
+        error_messages={"required": _("Write your name.")},
         widget=TextInput(attrs={"autocomplete": "name"}),
     )
     email = EmailField(
@@ -419,11 +430,15 @@ class RegistrationForm(forms.Form):
         max_length=EMAIL_MAX_LENGTH,
         help_text=_("We send the confirmation and the link to the broadcast here."),
         widget=EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": _("Enter a valid e-mail address.")},
+        error_messages={
+            "required": _("Write your e-mail address."),
+            "invalid": _("Enter a valid e-mail address."),
+        },
     )
     organisation = SingleLineField(
         label=_("Organisation"),
         max_length=ORGANISATION_MAX_LENGTH,
+        error_messages={"required": _("Write the name of your organisation.")},
         widget=TextInput(attrs={"autocomplete": "organization"}),
     )
     municipality_code = forms.ChoiceField(
@@ -432,6 +447,7 @@ class RegistrationForm(forms.Form):
         choices=_municipality_field_choices,
         widget=MunicipalitySelect,
         help_text=_('Choose "Other organisation" if you do not work for one.'),
+        error_messages={"required": _("Choose a municipality or region.")},
     )
 
     question_to_speaker = MultiLineField(
@@ -458,6 +474,7 @@ class RegistrationForm(forms.Form):
         page,
         questions: Iterable = (),
         sessions: Iterable | None = None,
+        waitlisted_sessions: Iterable = (),
         language: str = "sv",
         **kwargs: Any,
     ) -> None:
@@ -483,17 +500,34 @@ class RegistrationForm(forms.Form):
             % {"max": max_participants},
         )
         self.session_choices = list(sessions) if sessions is not None else None
+        self.waitlisted_session_ids = {s.pk for s in waitlisted_sessions}
         if self.session_choices is not None:
             self.fields["sessions"] = forms.TypedMultipleChoiceField(
                 label=_("Dates"),
                 help_text=_("Untick the dates you cannot attend."),
                 coerce=int,
-                choices=[(s.pk, session_choice_label(s)) for s in self.session_choices],
-                initial=[s.pk for s in self.session_choices],
+                choices=[
+                    (s.pk, self.session_option_label(s, s.pk in self.waitlisted_session_ids))
+                    for s in self.session_choices
+                ],
+                # A full date is not ticked for the visitor: nobody should land on a waiting
+                # list without choosing it.
+                initial=[
+                    s.pk for s in self.session_choices if s.pk not in self.waitlisted_session_ids
+                ],
                 widget=forms.CheckboxSelectMultiple,
                 error_messages={"required": _("Choose at least one date.")},
             )
         self.fields.update(self.field_builder_class(self.questions).formfields)
+        for field in self.fields.values():
+            if getattr(field, "max_length", None):
+                # Django's own message counts in a way no visitor asked for ("Säkerställ att
+                # det här värdet har högst …"); this one says what to do.
+                field.error_messages["max_length"] = ngettext_lazy(
+                    "Write at most %(limit_value)d character.",
+                    "Write at most %(limit_value)d characters.",
+                    "limit_value",
+                )
         self.order_fields(
             [
                 "name",
@@ -508,6 +542,15 @@ class RegistrationForm(forms.Form):
                 HONEYPOT_FIELD,
             ]
         )
+
+    def session_option_label(self, session, waitlisted: bool) -> str:
+        """Override point: a date's label in the series form, with its state when it is full."""
+        label = session_choice_label(session)
+        if waitlisted:
+            # Translators: a date of a series whose places are taken: "…, kl. 10.00–11.30 –
+            # Fullbokat – väntelista"
+            return gettext("%(date)s – Full – waiting list") % {"date": label}
+        return label
 
     @classmethod
     def data_from_json(cls, body: Mapping[str, Any]) -> dict[str, Any]:

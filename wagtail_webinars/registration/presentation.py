@@ -72,12 +72,17 @@ def build_form(
     """The registration form for a session, or for a series' open dates; ``questions`` when the
     caller has fetched them already."""
     sessions = None
+    extra: dict[str, Any] = {}
     if is_series(page):
         options = series_options(page) if options is None else options
         sessions = [o.session for o in options if o.can_register]
+        extra["waitlisted_sessions"] = [
+            o.session for o in options if o.can_register and o.state.waitlist_open
+        ]
     return get_form_class(page)(
         data,
         page=page,
+        **extra,
         # Every view of a session page builds the form: the questions are kept in the page
         # cache until a page or a question changes.
         questions=questions
@@ -143,6 +148,35 @@ REGISTRATION_TEMPLATE = "wagtail_webinars/includes/registration.html"
 CSRF_PLACEHOLDER = "__wagtail_webinars_csrf_token__"
 
 
+def _request_registration_context(request: HttpRequest | None, page) -> dict[str, Any]:
+    """registration_context() once per request and page: the call at the top and the form
+    further down show the same state, read with one set of queries."""
+    memo = getattr(request, "_wagtail_webinars_registration", None) if request else None
+    if memo is None:
+        memo = {}
+        if request is not None:
+            request._wagtail_webinars_registration = memo
+    if page.pk not in memo:
+        memo[page.pk] = registration_context(page, with_form=False)
+    return dict(memo[page.pk])
+
+
+CALL_TEMPLATE = "wagtail_webinars/includes/registration_call.html"
+
+
+def render_registration_call(request: HttpRequest | None, page) -> str:
+    """ "Anmäl dig" near the top of a page: a link to the form further down, with the places
+    left or "Fullbokat – anmäl dig till väntelistan", or why registration is closed."""
+    from django.template.loader import render_to_string
+
+    registration = _request_registration_context(request, page)
+    if registration["hidden"]:
+        return ""
+    return render_to_string(
+        CALL_TEMPLATE, {"target": page, "registration": registration}, request=request
+    )
+
+
 def render_registration(request: HttpRequest | None, page) -> str:
     """ "Anmäl dig" for a session or series page, as includes/registration.html renders it.
 
@@ -155,7 +189,7 @@ def render_registration(request: HttpRequest | None, page) -> str:
     from django.middleware.csrf import get_token
     from django.template.loader import render_to_string
 
-    registration = registration_context(page, with_form=False)
+    registration = _request_registration_context(request, page)
     if registration["hidden"]:
         return ""
     in_preview = getattr(request, "is_preview", False)

@@ -39,7 +39,9 @@ def _render_form_page(request: HttpRequest, page, form=None, status: int = 200) 
     )
 
 
-def _result_url(results: list[tuple[int, object]]) -> str:
+def _result_url(
+    results: list[tuple[int, object]], *, back=None, participants: list[str] = ()
+) -> str:
     """A result page URL that lists, signed, each session with the answer or error.
 
     Signed, not encrypted: anyone can read it, so it holds no registration id and is the same
@@ -51,7 +53,10 @@ def _result_url(results: list[tuple[int, object]]) -> str:
             payload.append([session_id, result.code, str(result.message)])
         else:
             payload.append([session_id, result.status, ""])
-    signed = signing.dumps(payload, salt=RESULT_SALT, compress=True)
+    # "back": the page registered on (a series leads back to the series, not to its first date);
+    # "participants": the further names as the visitor typed them, to show them again.
+    body = {"results": payload, "back": back.pk if back else None, "participants": participants}
+    signed = signing.dumps(body, salt=RESULT_SALT, compress=True)
     return reverse("wagtail_webinars:registration_result", args=[signed])
 
 
@@ -112,7 +117,7 @@ def _handle_readable_post(request: HttpRequest, page) -> HttpResponse:
             return _render_form_page(request, page, form)
         # An address already registered is answered as a new one: the same result page.
         pairs = [(page.pk, outcome)]
-    return redirect(_result_url(pairs))
+    return redirect(_result_url(pairs, back=page, participants=list(data.participants)))
 
 
 def get_viewable_page(request: HttpRequest, model, page_id: int):
@@ -155,10 +160,15 @@ def registration_result(request: HttpRequest, signed: str) -> HttpResponse:
     """ "You are registered" or "you are on the waiting list", per session."""
     try:
         payload = signing.loads(signed, salt=RESULT_SALT, max_age=RESULT_MAX_AGE)
+        # A list: a result link signed before the page knew where to lead back (one day at most).
+        body = payload if isinstance(payload, dict) else {"results": payload}
         items = [
-            (int(session_id), str(code), str(message)) for session_id, code, message in payload
+            (int(session_id), str(code), str(message))
+            for session_id, code, message in body["results"]
         ]
-    except (signing.BadSignature, TypeError, ValueError) as error:
+        back_id = body.get("back")
+        participants = [str(name) for name in body.get("participants") or []]
+    except (signing.BadSignature, TypeError, ValueError, KeyError) as error:
         raise Http404("Unknown or expired result") from error
     sessions = session_page_model().objects.in_bulk([item[0] for item in items])
     # What the answer said when it was sent: the result page shows no registration's state
@@ -170,10 +180,15 @@ def registration_result(request: HttpRequest, signed: str) -> HttpResponse:
     ]
     if not results:
         raise Http404("Nothing to show")
+    back = None
+    if isinstance(back_id, int):
+        back = series_page_model().objects.live().public().filter(pk=back_id).first()
     return TemplateResponse(
         request,
         "wagtail_webinars/registration/result.html",
-        shell_context(results=results, page=results[0]["session"]),
+        shell_context(
+            results=results, page=back or results[0]["session"], participants=participants
+        ),
     )
 
 

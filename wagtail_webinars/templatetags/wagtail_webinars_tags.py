@@ -96,6 +96,15 @@ def webinar_registration(context, target) -> str:
     return render_registration(context.get("request"), target.specific)
 
 
+@register.simple_tag(takes_context=True)
+def webinar_registration_call(context, target) -> str:
+    """ "Anmäl dig" as a link to the form, for the top of a page:
+    ``{% webinar_registration_call page %}`` (includes/registration_call.html)."""
+    from ..registration.presentation import render_registration_call
+
+    return render_registration_call(context.get("request"), target.specific)
+
+
 # ---------------------------------------------------------------------------------------------
 # Feedback widget ("Hjälpte informationen på sidan dig?")
 # ---------------------------------------------------------------------------------------------
