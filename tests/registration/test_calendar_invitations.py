@@ -230,9 +230,7 @@ def test_someone_promoted_from_the_waiting_list_gets_the_request(session, sent):
 
 
 @override_settings(EMAIL_BACKEND=ANYMAIL_TEST)
-def test_an_anymail_backend_sends_the_calendar_file_and_the_auto_submitted_header(
-    session, sent
-):
+def test_an_anymail_backend_sends_the_calendar_file_and_the_auto_submitted_header(session, sent):
     registration = sent(register, session, request()).registration
 
     params = mail.outbox[0].anymail_test_params
