@@ -231,14 +231,18 @@ class SessionFeed:
 
 
 class RegistrationInvitation(SessionCalendar):
-    """The invitation attached to a confirmation e-mail (``METHOD:REQUEST``).
+    """The invitation in a registrant's e-mail: ``METHOD:REQUEST`` (a place, or an update), or
+    ``METHOD:CANCEL`` (the registrant cancelled, or the session was cancelled).
 
     The organiser is the sender of the e-mails (or the page's first contact person with an
     address) and the registrant is the one attendee, already accepted, so calendars add the
-    event without asking them to reply.
+    event without asking them to reply. A CANCEL keeps the UID and SEQUENCE of the event it
+    removes (RFC 5546 3.2.5), with ``STATUS:CANCELLED`` and no alarm.
     """
 
     method = "REQUEST"
+    #: The iTIP methods this class writes; ``method=`` picks one.
+    methods = ("REQUEST", "CANCEL")
 
     def __init__(
         self,
@@ -247,11 +251,25 @@ class RegistrationInvitation(SessionCalendar):
         organizer_email: str,
         organizer_name: str = "",
         request: HttpRequest | None = None,
+        method: str = "REQUEST",
     ) -> None:
         super().__init__(session, request)
+        if method not in self.methods:
+            raise ValueError(f"An invitation is a REQUEST or a CANCEL, not {method!r}.")
+        self.method = method
         self.registration = registration
         self.organizer_email = organizer_email
         self.organizer_name = organizer_name
+
+    def item_status(self) -> str:
+        if self.method == "CANCEL":
+            return "CANCELLED"
+        return super().item_status()
+
+    def item_alarm(self) -> icalendar.Alarm | None:
+        if self.method == "CANCEL":
+            return None
+        return super().item_alarm()
 
     def item_location(self) -> str:
         # Registrants get the join link even where the page keeps it to them.

@@ -54,8 +54,9 @@ except ImportError:  # Django 5.2 with the django-tasks backport
 
 logger = logging.getLogger(__name__)
 
-#: Kinds of e-mail that carry the calendar invitation: the ones that give a place.
-INVITATION_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED}
+#: Kinds of e-mail that carry the calendar invitation (METHOD:REQUEST): the ones that give a
+#: place, and the reminder (which puts the event back where a registrant deleted it).
+INVITATION_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.REMINDER}
 #: Kinds that carry the join link where the editor keeps it for registrants.
 JOIN_LINK_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.REMINDER}
 
@@ -136,27 +137,78 @@ def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
     }
 
 
-def _calendar_part(ics: str) -> Any:
-    """The invitation as a MIME part with ``method=REQUEST`` in its Content-Type."""
+class InvitationEmail(EmailMultiAlternatives):
+    """An e-mail whose calendar part mail clients treat as an invitation (iMIP, RFC 6047).
+
+    The calendar goes where Outlook looks for it (MS-OXCMAIL: among the alternatives of the
+    first part) and Gmail, Apple Mail and Thunderbird find it too, as Google Calendar's own
+    invitations are built::
+
+        multipart/mixed
+          multipart/alternative
+            text/plain
+            text/html
+            text/calendar; charset="utf-8"; method=REQUEST   (or CANCEL)
+          application/ics; name="invite.ics"                 (attachment)
+
+    Django builds text and HTML; ``message()`` adds the calendar alternative with its
+    ``method=`` parameter, which ``attach_alternative()`` cannot write. The attachment is an
+    ordinary one, so Anymail's API backends (which never call ``message()``) still send the
+    calendar, as a file.
+    """
+
+    #: The attachment's name (Gmail and Outlook show it beside the invitation card).
+    calendar_filename = "invite.ics"
+
+    def __init__(self, *args: Any, calendar: str = "", method: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.calendar = calendar
+        self.calendar_method = method
+        if calendar:
+            # Bytes: Django would write a str of a non-text type in the wrong charset.
+            self.attach(self.calendar_filename, calendar.encode(), "application/ics")
+
+    def message(self, *args: Any, **kwargs: Any) -> Any:
+        msg = super().message(*args, **kwargs)
+        if not self.calendar:
+            return msg
+        alternative = msg
+        if msg.get_content_type() != "multipart/alternative":
+            alternative = msg.get_payload()[0]  # multipart/mixed: the bodies come first
+        alternative.attach(_calendar_part(self.calendar, self.calendar_method))
+        return msg
+
+
+def _calendar_part(ics: str, method: str) -> Any:
+    """The calendar as a ``text/calendar; method=…`` MIME part, without a disposition: an
+    alternative body, not an attachment."""
     if django.VERSION >= (6, 0):
         from email.message import MIMEPart
 
         part = MIMEPart()
-        part.set_content(
-            ics,
-            subtype="calendar",
-            charset="utf-8",
-            params={"method": "REQUEST"},
-            disposition="attachment",
-            filename="invitation.ics",
-        )
+        part.set_content(ics, subtype="calendar", charset="utf-8", params={"method": method})
         return part
-    from email.mime.text import MIMEText
+    from django.core.mail.message import SafeMIMEText
 
-    part = MIMEText(ics, "calendar", "utf-8")
-    part.set_param("method", "REQUEST")
-    part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+    part = SafeMIMEText(ics, "calendar", "utf-8")
+    part.set_param("method", method)
     return part
+
+
+def calendar_method(email: RegistrationEmail) -> str | None:
+    """The iTIP method of the calendar an e-mail carries, or None for none.
+
+    REQUEST for the e-mails that give or remind of a place; CANCEL in a cancellation, but only
+    for a registrant who was sent an invitation (someone who leaves the waiting list has no
+    event in their calendar to remove)."""
+    if email.kind in INVITATION_KINDS:
+        return "REQUEST"
+    if email.kind == EmailKind.CANCELLED:
+        invited = RegistrationEmail.objects.filter(
+            registration_id=email.registration_id, kind__in=INVITATION_KINDS
+        ).exists()
+        return "CANCEL" if invited else None
+    return None
 
 
 def build_message(email: RegistrationEmail) -> EmailMultiAlternatives:
@@ -172,23 +224,30 @@ def build_message(email: RegistrationEmail) -> EmailMultiAlternatives:
     name = " ".join(registration.name.split())
     contacts = context["contacts"]
     reply_to = [c.contact.email for c in contacts if c.contact.email][:1]
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=sender_address(),
-        to=[formataddr((name, registration.email))],
-        reply_to=reply_to,
-    )
-    message.attach_alternative(html, "text/html")
-    if email.kind in INVITATION_KINDS:
+    method = calendar_method(email)
+    ics = ""
+    if method:
         organizer = contacts[0].contact if contacts and contacts[0].contact.email else None
         invitation = get_invitation_class()(
             context["session"],
             registration,
             organizer_email=organizer.email if organizer else sender_address(),
             organizer_name=organizer.name if organizer else context["site_name"],
+            method=method,
         )
-        message.attach(_calendar_part(invitation.to_ical().decode()))
+        ics = invitation.to_ical().decode()
+    message = InvitationEmail(
+        subject=subject,
+        body=text,
+        from_email=sender_address(),
+        to=[formataddr((name, registration.email))],
+        reply_to=reply_to,
+        # RFC 3834: no out-of-office or other automatic replies to an automatic message.
+        headers={"Auto-Submitted": "auto-generated"},
+        calendar=ics,
+        method=method or "",
+    )
+    message.attach_alternative(html, "text/html")
     # Anymail: ignored by Django's own backends, sent to the provider by Anymail's.
     message.tags = ["wagtail_webinars", f"webinar-{email.kind}"]
     message.metadata = {
