@@ -1,0 +1,81 @@
+"""The retention rule: personal data of a registration is erased ``PERSONAL_DATA_RETENTION_DAYS``
+days after its session ended, keeping what statistics need (status, places, municipality, dates).
+
+``purge_personal_data()`` works in batches of primary keys, so 100,000 rows never sit in memory,
+and marks an erased row by its empty ``email``: a second run finds nothing left to do. The command
+``webinars_purge_personal_data`` runs it every night from cron or a periodic task.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from ..conf import webinar_settings
+from ..models.registrations import Registration, RegistrationEmail
+
+BATCH_SIZE = 1000
+
+
+@dataclass
+class PurgeReport:
+    """What one run erased: registrations made anonymous and outbox rows cleared."""
+
+    registrations: int = 0
+    emails: int = 0
+    cutoff: datetime.datetime | None = None
+
+
+def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Sessions that ended before this moment have passed their retention period."""
+    now = now or timezone.now()
+    return now - datetime.timedelta(days=webinar_settings.PERSONAL_DATA_RETENTION_DAYS)
+
+
+def due_for_purge(now: datetime.datetime | None = None):
+    """Registrations whose personal data the retention rule erases now."""
+    return Registration.objects.filter(session__end__lt=retention_cutoff(now)).exclude(email="")
+
+
+def erase_registrations(queryset) -> PurgeReport:
+    """Erase the personal data of the registrations in ``queryset`` (any filter), in batches.
+
+    Names, e-mail addresses, organisations, further participants, answers, the question to the
+    speaker and the consent text go; status, places, municipality and dates stay, so every count
+    is unchanged. ``email_key`` becomes ``erased:<pk>``: unique, so the one-active-place rule
+    still holds, and no address. The outbox rows lose their error text (a provider's error quotes
+    the address). ``update()`` rather than ``save()``: ``save()`` would recount the places from
+    the participants it has just emptied.
+    """
+    report = PurgeReport()
+    queryset = queryset.exclude(email="").order_by("pk")
+    while True:
+        pks = list(queryset.values_list("pk", flat=True)[:BATCH_SIZE])
+        if not pks:
+            return report
+        with transaction.atomic():
+            report.registrations += Registration.objects.filter(pk__in=pks).update(
+                name="",
+                email="",
+                email_key=Concat(Value("erased:"), Cast(F("pk"), output_field=CharField())),
+                organisation="",
+                participants=[],
+                answers={},
+                question_to_speaker="",
+                consent_text="",
+            )
+            report.emails += RegistrationEmail.objects.filter(registration_id__in=pks).update(
+                last_error=""
+            )
+
+
+def purge_personal_data(now: datetime.datetime | None = None) -> PurgeReport:
+    """Erase what the retention period no longer allows us to keep; returns what was done."""
+    report = erase_registrations(due_for_purge(now))
+    report.cutoff = retention_cutoff(now)
+    return report
