@@ -3,17 +3,23 @@ registrants' personal data is gone from every table of ours, while every count s
 
 import datetime
 import io
+import json
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models
+from wagtail.models import ModelLogEntry
 
 from tests.clock import START
 from tests.factories import WebinarSessionPageFactory
 from wagtail_webinars.feedback.models import Feedback
 from wagtail_webinars.models import Registration, RegistrationEmail
-from wagtail_webinars.registration.retention import purge_personal_data
+from wagtail_webinars.registration.retention import (
+    erase_person,
+    personal_data_of,
+    purge_personal_data,
+)
 from wagtail_webinars.registration.services import RegistrationRequest, cancel, register
 
 END = START + datetime.timedelta(minutes=90)
@@ -132,3 +138,28 @@ def test_the_command_reports_what_it_did(registrations, frozen, home):
     call_command("webinars_purge_personal_data", stdout=out)
     assert "registrations erased: 0" in out.getvalue()
     assert "feedback comments erased: 0" in out.getvalue()
+
+
+def test_a_person_gets_everything_stored_about_their_address(registrations, session):
+    data = personal_data_of("  ANNA.berg@kiruna.example ")
+    [row] = data["registrations"]
+    assert row["name"] == "Anna Berg"
+    assert row["further_participants"] == ["Cecilia Ceder"]
+    assert row["municipality_or_region"] == "Kiruna"
+    assert row["question_to_speaker"] == "Hur mäter ni?"
+    assert [e["kind"] for e in row["emails"]] == ["Bekräftelse"]
+    json.dumps(data)  # ready to download as it is
+
+
+def test_erasing_a_person_removes_them_everywhere_and_is_logged(registrations, admin_user):
+    before = counts()
+    report = erase_person("anna.berg@kiruna.example", user=admin_user)
+    assert report.registrations == 1
+    leaks = [row for row in stored_text() if any(s.lower() in row.lower() for s in SECRETS)]
+    assert leaks == []
+    assert counts() == before
+    assert Registration.objects.get(pk=registrations[1].pk).name == "Bo Ek"
+    entry = ModelLogEntry.objects.get(action="wagtail_webinars.erase_personal_data")
+    assert (entry.user, entry.object_id) == (admin_user, str(registrations[0].pk))
+    assert "kiruna" not in str(entry.data) + entry.label
+    assert personal_data_of("anna.berg@kiruna.example")["registrations"] == []

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from ..conf import webinar_settings
 from ..models.registrations import Registration, RegistrationEmail
@@ -78,4 +80,64 @@ def purge_personal_data(now: datetime.datetime | None = None) -> PurgeReport:
     """Erase what the retention period no longer allows us to keep; returns what was done."""
     report = erase_registrations(due_for_purge(now))
     report.cutoff = retention_cutoff(now)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# A person's request: what is stored about an address (GDPR art. 15), and its erasure (art. 17)
+# ---------------------------------------------------------------------------------------------
+
+
+def registrations_of(email: str):
+    """Every registration made with ``email`` (case-insensitive, as the one-place rule), in all
+    sessions, or naming it nowhere else: further participants have no address of their own."""
+    return Registration.objects.filter(email_key=email.strip().lower()).select_related("session")
+
+
+def personal_data_of(email: str) -> dict[str, Any]:
+    """Everything stored about ``email``, as JSON-ready data for the person who asked."""
+    rows = []
+    for registration in registrations_of(email).prefetch_related("emails"):
+        rows.append(
+            {
+                "session": registration.session.title,
+                "session_id": registration.session_id,
+                "status": registration.get_status_display(),
+                "name": registration.name,
+                "email": registration.email,
+                "organisation": registration.organisation,
+                "municipality_or_region": registration.municipality_label,
+                "further_participants": list(registration.participants or []),
+                "answers": registration.answers,
+                "question_to_speaker": registration.question_to_speaker,
+                "consent_text": registration.consent_text,
+                "language": registration.language,
+                "registered_at": registration.created_at.isoformat(),
+                "cancelled_at": registration.cancelled_at and registration.cancelled_at.isoformat(),
+                "emails": [
+                    {
+                        "kind": email_row.get_kind_display(),
+                        "state": email_row.get_state_display(),
+                        "created_at": email_row.created_at.isoformat(),
+                        "sent_at": email_row.sent_at and email_row.sent_at.isoformat(),
+                    }
+                    for email_row in registration.emails.all()
+                ],
+            }
+        )
+    return {"email": email.strip(), "registrations": rows}
+
+
+def erase_person(email: str, *, user: Any = None) -> PurgeReport:
+    """Erase everything stored about ``email`` now, whatever the retention period, and write it
+    to Wagtail's log (who, when, how many; never the address itself)."""
+    registrations = list(registrations_of(email).exclude(email="").only("pk", "session_id"))
+    report = erase_registrations(Registration.objects.filter(pk__in=[r.pk for r in registrations]))
+    for registration in registrations:
+        log(
+            Registration.objects.get(pk=registration.pk),
+            "wagtail_webinars.erase_personal_data",
+            user=user,
+            data={"session_id": registration.session_id},
+        )
     return report
