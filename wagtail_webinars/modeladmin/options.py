@@ -192,4 +192,9 @@ class RegistrationAdmin(ModelAdmin):
                 views.municipality_counts_view(self),
                 name=helper.get_action_url_name("municipalities"),
             ),
+            re_path(
+                helper._get_action_url_pattern("person"),
+                views.person_request_view(self),
+                name=helper.get_action_url_name("person"),
+            ),
         )
