@@ -49,3 +49,17 @@ def test_editors_who_are_not_superusers_cannot_reach_it(client, django_user_mode
     assert client.get(reverse(URL), {"email": "anna@kiruna.example"}).status_code in (302, 403)
     assert client.post(reverse(URL), {"email": "anna@kiruna.example"}).status_code in (302, 403)
     assert Registration.objects.get(pk=anna.pk).email == "anna@kiruna.example"
+
+
+def test_the_list_tells_superusers_what_the_retention_rule_erases_next(
+    admin_client, anna, settings
+):
+    index = reverse("wagtail_webinars_registration_modeladmin_index")
+    assert (
+        "gallringsfrist" not in admin_client.get(index, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    )
+    anna.session.start -= datetime.timedelta(days=200)
+    anna.session.end -= datetime.timedelta(days=200)
+    anna.session.save()
+    content = admin_client.get(index, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "1 anmälan har passerat sin gallringsfrist" in content
