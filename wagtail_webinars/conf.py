@@ -66,6 +66,11 @@ DEFAULTS: dict[str, Any] = {
     # Seconds a cached page fragment is kept; 0 turns fragment caching off, None keeps them until
     # a change makes them stale. Changes are picked up at once either way (see page_cache.py).
     "CACHE_TIMEOUT": 600,
+    # Days after a session ends that webinars_purge_personal_data erases its registrants' names,
+    # addresses and answers (counts, status, places and municipality stay). See docs/dataskydd.md.
+    "PERSONAL_DATA_RETENTION_DAYS": 90,
+    # Days after an answer that its feedback comment is erased (the yes/no stays); None: kept.
+    "FEEDBACK_COMMENT_RETENTION_DAYS": 365,
 }
 
 

@@ -2,6 +2,7 @@
 no side effects. (The feedback app registers its report and panel in its own wagtail_hooks.)"""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
@@ -47,3 +48,13 @@ register_snippet(WebinarSnippetsGroup)
 
 # Registrations admin (wagtail-modeladmin, its own sub-package): list, counts, export, actions.
 modeladmin_register(RegistrationAdmin)
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    """The personal-data actions written to Wagtail's log, so the admin's history names them."""
+    actions.register_action(
+        "wagtail_webinars.erase_personal_data",
+        _("Erase personal data"),
+        _("Personal data erased at the person's request"),
+    )

@@ -15,6 +15,7 @@ from wagtail_modeladmin.views import IndexView
 
 from ..exports import SafeCSVExportMixin
 from ..models.registrations import Registration, RegistrationEmail
+from ..registration import retention
 from . import views
 
 
@@ -63,7 +64,14 @@ class RegistrationButtonHelper(ButtonHelper):
 
 
 class RegistrationIndexView(SafeCSVExportMixin, IndexView):
-    """The registrations list; its CSV export cannot carry spreadsheet formulas."""
+    """The registrations list; its CSV export cannot carry spreadsheet formulas. Superusers also
+    see how many registrations the retention rule will erase on its next run."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.request.user.is_superuser:
+            context["purge_due"] = retention.due_for_purge().count()
+        return context
 
 
 class RegistrationAdmin(ModelAdmin):
@@ -191,5 +199,10 @@ class RegistrationAdmin(ModelAdmin):
                 helper._get_action_url_pattern("municipalities"),
                 views.municipality_counts_view(self),
                 name=helper.get_action_url_name("municipalities"),
+            ),
+            re_path(
+                helper._get_action_url_pattern("person"),
+                views.person_request_view(self),
+                name=helper.get_action_url_name("person"),
             ),
         )

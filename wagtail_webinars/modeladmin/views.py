@@ -9,15 +9,15 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from ..data import municipality_label, swedish_sort_key
 from ..models.registrations import Registration, RegistrationStatus
 from ..pagemodel import session_page_model
-from ..registration import services
+from ..registration import retention, services
 
 
 def _registration_or_403(model_admin: Any, request: HttpRequest, instance_pk: str) -> Registration:
@@ -64,10 +64,9 @@ def cancel_view(model_admin: Any):
         model_admin,
         action=services.cancel,
         template_name="wagtail_webinars/modeladmin/registration_cancel.html",
-        success_message=lambda registration: _(
-            "The registration of %(name)s has been cancelled."
-        )
-        % {"name": registration.name},
+        success_message=lambda registration: (
+            _("The registration of %(name)s has been cancelled.") % {"name": registration.name}
+        ),
     )
 
 
@@ -77,8 +76,9 @@ def resend_view(model_admin: Any):
         model_admin,
         action=services.resend_confirmation,
         template_name="wagtail_webinars/modeladmin/registration_resend.html",
-        success_message=lambda registration: _("The e-mail to %(email)s is queued again.")
-        % {"email": registration.email},
+        success_message=lambda registration: (
+            _("The e-mail to %(email)s is queued again.") % {"email": registration.email}
+        ),
     )
 
 
@@ -143,6 +143,40 @@ def municipality_counts_view(model_admin: Any):
                 "total_places": sum(r["places"] for r in rows),
                 "index_url": model_admin.url_helper.index_url,
             },
+        )
+
+    return view
+
+
+def person_request_view(model_admin: Any):
+    """A person's request (GDPR articles 15 and 17): find what is stored about an address in all
+    sessions, download it as JSON, erase it. Superusers only: it reaches every site's sessions."""
+
+    def view(request: HttpRequest) -> HttpResponse:
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        email = (request.POST.get("email") or request.GET.get("email") or "").strip()
+        if request.method == "POST" and email:
+            report = retention.erase_person(email, user=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "The personal data of %(count)d registration has been erased.",
+                    "The personal data of %(count)d registrations has been erased.",
+                    report.registrations,
+                )
+                % {"count": report.registrations},
+            )
+            return redirect(request.path)
+        data = retention.personal_data_of(email) if email else None
+        if data is not None and request.GET.get("download") == "json":
+            response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+            response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+            return response
+        return TemplateResponse(
+            request,
+            "wagtail_webinars/modeladmin/person_request.html",
+            {"email": email, "data": data, "index_url": model_admin.url_helper.index_url},
         )
 
     return view

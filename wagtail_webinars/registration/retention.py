@@ -1,0 +1,143 @@
+"""The retention rule: personal data of a registration is erased ``PERSONAL_DATA_RETENTION_DAYS``
+days after its session ended, keeping what statistics need (status, places, municipality, dates).
+
+``purge_personal_data()`` works in batches of primary keys, so 100,000 rows never sit in memory,
+and marks an erased row by its empty ``email``: a second run finds nothing left to do. The command
+``webinars_purge_personal_data`` runs it every night from cron or a periodic task.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from ..conf import webinar_settings
+from ..models.registrations import Registration, RegistrationEmail
+
+BATCH_SIZE = 1000
+
+
+@dataclass
+class PurgeReport:
+    """What one run erased: registrations made anonymous and outbox rows cleared."""
+
+    registrations: int = 0
+    emails: int = 0
+    cutoff: datetime.datetime | None = None
+
+
+def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Sessions that ended before this moment have passed their retention period."""
+    now = now or timezone.now()
+    return now - datetime.timedelta(days=webinar_settings.PERSONAL_DATA_RETENTION_DAYS)
+
+
+def due_for_purge(now: datetime.datetime | None = None):
+    """Registrations whose personal data the retention rule erases now."""
+    return Registration.objects.filter(session__end__lt=retention_cutoff(now)).exclude(email="")
+
+
+def erase_registrations(queryset) -> PurgeReport:
+    """Erase the personal data of the registrations in ``queryset`` (any filter), in batches.
+
+    Names, e-mail addresses, organisations, further participants, answers, the question to the
+    speaker and the consent text go; status, places, municipality and dates stay, so every count
+    is unchanged. ``email_key`` becomes ``erased:<pk>``: unique, so the one-active-place rule
+    still holds, and no address. The outbox rows lose their error text (a provider's error quotes
+    the address). ``update()`` rather than ``save()``: ``save()`` would recount the places from
+    the participants it has just emptied.
+    """
+    report = PurgeReport()
+    queryset = queryset.exclude(email="").order_by("pk")
+    while True:
+        pks = list(queryset.values_list("pk", flat=True)[:BATCH_SIZE])
+        if not pks:
+            return report
+        with transaction.atomic():
+            report.registrations += Registration.objects.filter(pk__in=pks).update(
+                name="",
+                email="",
+                email_key=Concat(Value("erased:"), Cast(F("pk"), output_field=CharField())),
+                organisation="",
+                participants=[],
+                answers={},
+                question_to_speaker="",
+                consent_text="",
+            )
+            report.emails += RegistrationEmail.objects.filter(registration_id__in=pks).update(
+                last_error=""
+            )
+
+
+def purge_personal_data(now: datetime.datetime | None = None) -> PurgeReport:
+    """Erase what the retention period no longer allows us to keep; returns what was done."""
+    report = erase_registrations(due_for_purge(now))
+    report.cutoff = retention_cutoff(now)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# A person's request: what is stored about an address (GDPR art. 15), and its erasure (art. 17)
+# ---------------------------------------------------------------------------------------------
+
+
+def registrations_of(email: str):
+    """Every registration made with ``email`` (case-insensitive, as the one-place rule), in all
+    sessions, or naming it nowhere else: further participants have no address of their own."""
+    return Registration.objects.filter(email_key=email.strip().lower()).select_related("session")
+
+
+def personal_data_of(email: str) -> dict[str, Any]:
+    """Everything stored about ``email``, as JSON-ready data for the person who asked."""
+    rows = []
+    for registration in registrations_of(email).prefetch_related("emails"):
+        rows.append(
+            {
+                "session": registration.session.title,
+                "session_id": registration.session_id,
+                "status": registration.get_status_display(),
+                "name": registration.name,
+                "email": registration.email,
+                "organisation": registration.organisation,
+                "municipality_or_region": registration.municipality_label,
+                "further_participants": list(registration.participants or []),
+                "answers": registration.answers,
+                "question_to_speaker": registration.question_to_speaker,
+                "consent_text": registration.consent_text,
+                "language": registration.language,
+                "registered_at": registration.created_at.isoformat(),
+                "cancelled_at": registration.cancelled_at and registration.cancelled_at.isoformat(),
+                "emails": [
+                    {
+                        "kind": email_row.get_kind_display(),
+                        "state": email_row.get_state_display(),
+                        "created_at": email_row.created_at.isoformat(),
+                        "sent_at": email_row.sent_at and email_row.sent_at.isoformat(),
+                    }
+                    for email_row in registration.emails.all()
+                ],
+            }
+        )
+    return {"email": email.strip(), "registrations": rows}
+
+
+def erase_person(email: str, *, user: Any = None) -> PurgeReport:
+    """Erase everything stored about ``email`` now, whatever the retention period, and write it
+    to Wagtail's log (who, when, how many; never the address itself)."""
+    registrations = list(registrations_of(email).exclude(email="").only("pk", "session_id"))
+    report = erase_registrations(Registration.objects.filter(pk__in=[r.pk for r in registrations]))
+    for registration in registrations:
+        log(
+            Registration.objects.get(pk=registration.pk),
+            "wagtail_webinars.erase_personal_data",
+            user=user,
+            data={"session_id": registration.session_id},
+        )
+    return report
