@@ -6,13 +6,24 @@ by a SHA-256 hash of group, window and address, so the IP address itself is neve
 a reverse proxy, set django-ratelimit's ``RATELIMIT_IP_META_KEY`` so that the visitor's address is
 counted rather than the proxy's; ``RATELIMIT_USE_CACHE`` picks another cache than ``default``.
 
+``client_address()`` is the one rule for "who is this visitor" that every limit and the feedback
+widget's de-duplication use. It reads the key ``RATELIMIT_IP_META_KEY`` names (a ``META`` key
+such as ``"HTTP_X_FORWARDED_FOR"``, or a callable or its dotted path, as django-ratelimit allows)
+and, when that header is a list (``client, proxy1, proxy2``), takes its last valid address: the
+one the site's own proxy appended, which a visitor cannot forge by sending the header
+themselves. django-ratelimit itself would refuse such a list with a ``ValueError``.
+
 Limits are settings of ours (``WAGTAIL_WEBINARS["REGISTRATION_RATE_LIMIT"]`` …) in
 django-ratelimit's notation, ``"20/h"``; ``None`` switches a limit off.
 """
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 from django_ratelimit.core import is_ratelimited
 
 from .conf import webinar_settings
@@ -30,4 +41,56 @@ def rate_limit_exceeded(request: HttpRequest, group: str, setting: str) -> bool:
     rate = getattr(webinar_settings, setting)
     if not rate:
         return False
-    return is_ratelimited(request, group=GROUP_PREFIX + group, key="ip", rate=rate, increment=True)
+    return is_ratelimited(
+        request, group=GROUP_PREFIX + group, key=_network_key, rate=rate, increment=True
+    )
+
+
+def _forwarded_value(request: HttpRequest) -> str:
+    meta_key = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    if not meta_key:
+        return request.META.get("REMOTE_ADDR", "")
+    if callable(meta_key):
+        return str(meta_key(request) or "")
+    if "." in meta_key:
+        return str(import_string(meta_key)(request) or "")
+    return request.META.get(meta_key, "")
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's IP address as the site's proxy setting says, or ``""`` when none is valid.
+
+    A list (``X-Forwarded-For: forged, client``) gives its last valid entry; a value that is no
+    address at all falls back to ``REMOTE_ADDR``. Never raises, whatever the headers hold.
+    """
+    for candidate in reversed(_forwarded_value(request).split(",")):
+        address = _valid_address(candidate)
+        if address:
+            return address
+    return _valid_address(request.META.get("REMOTE_ADDR", "")) or ""
+
+
+def _valid_address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_network(request: HttpRequest) -> str:
+    """``client_address()`` cut to the network django-ratelimit counts as one visitor
+    (``RATELIMIT_IPV4_MASK``, default 32 bits; ``RATELIMIT_IPV6_MASK``, default 64)."""
+    address = client_address(request)
+    if not address:
+        return ""
+    ip = ipaddress.ip_address(address)
+    mask = (
+        getattr(settings, "RATELIMIT_IPV4_MASK", 32)
+        if ip.version == 4
+        else getattr(settings, "RATELIMIT_IPV6_MASK", 64)
+    )
+    return str(ipaddress.ip_network(f"{address}/{mask}", strict=False))
+
+
+def _network_key(group: str, request: HttpRequest) -> str:
+    return client_network(request)

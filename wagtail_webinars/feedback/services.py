@@ -26,7 +26,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from ..conf import webinar_settings
-from ..ratelimit import rate_limit_exceeded
+from ..ratelimit import client_address, rate_limit_exceeded
 from ..text import is_multiline, is_single_line
 from .models import COMMENT_MAX_LENGTH, Feedback
 from .scrub import scrub_path, scrub_query_string, scrub_text
@@ -232,9 +232,12 @@ class FeedbackService:
         return site.pk if site else None
 
     def dedup_key(self, request: HttpRequest, fields: dict[str, Any]) -> str:
-        """A keyed hash of who (IP and browser) said what about which page; never stored."""
+        """A keyed hash of who (IP and browser) said what about which page; never stored.
+
+        "Who" is ``client_address()``, the rule the rate limits use, so behind a proxy two
+        visitors are two, not the proxy's one address."""
         parts = [
-            request.META.get("REMOTE_ADDR", ""),
+            client_address(request),
             request.headers.get("User-Agent", ""),
             str(fields["page"].pk if fields["page"] else ""),
             fields["path"],
