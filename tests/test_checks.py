@@ -122,3 +122,36 @@ def test_every_check_is_registered_with_django(check):
     from django.core.checks import registry
 
     assert check in registry.registry.get_checks()
+
+
+LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/9"}
+
+
+def deploy_ids():
+    return ids(run_checks(include_deployment_checks=True, tags=["wagtail_webinars"]))
+
+
+@override_settings(CACHES={"default": LOCMEM})
+def test_w020_under_check_deploy_when_limits_count_per_process():
+    assert "wagtail_webinars.W020" in deploy_ids()
+    (warning,) = checks.check_shared_cache()
+    assert "rate limits" in warning.msg
+    assert "de-duplication" in warning.msg
+
+
+@override_settings(CACHES={"default": LOCMEM})
+def test_w020_only_under_check_deploy():
+    assert "wagtail_webinars.W020" not in ids(run_checks(tags=["wagtail_webinars"]))
+
+
+@override_settings(CACHES={"default": REDIS, "limits": LOCMEM}, RATELIMIT_USE_CACHE="limits")
+def test_w020_names_the_rate_limit_cache_when_it_is_another():
+    (warning,) = checks.check_shared_cache()
+    assert "'limits'" in warning.msg
+    assert "de-duplication" not in warning.msg
+
+
+@override_settings(CACHES={"default": REDIS})
+def test_w020_silent_with_a_shared_cache():
+    assert checks.check_shared_cache() == []

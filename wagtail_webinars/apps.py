@@ -42,3 +42,5 @@ class WagtailWebinarsConfig(AppConfig):
         )
         for check in kernel_checks.WEBINAR_CHECKS:
             checks.register(check, "wagtail_webinars")
+        for check in kernel_checks.DEPLOY_CHECKS:
+            checks.register(check, "wagtail_webinars", deploy=True)

@@ -257,6 +257,41 @@ def check_cors(app_configs=None, **kwargs) -> list[Error | Warning]:
     return messages
 
 
+#: Cache backends whose contents each process keeps to itself (or that keep nothing).
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+def check_shared_cache(app_configs=None, **kwargs) -> list[Warning]:
+    """``check --deploy``: the rate limits and feedback de-duplication need a cache that every
+    app process shares; with a per-process one, N processes let N times the limit through."""
+    caches = getattr(settings, "CACHES", {})
+    uses: dict[str, list[str]] = {}
+    uses.setdefault(getattr(settings, "RATELIMIT_USE_CACHE", "default"), []).append("the rate limits")
+    uses.setdefault("default", []).append("the feedback widget's de-duplication")
+    messages = []
+    for alias, users in sorted(uses.items()):
+        backend = caches.get(alias, {}).get("BACKEND", PER_PROCESS_CACHES[0])
+        if backend not in PER_PROCESS_CACHES:
+            continue
+        messages.append(
+            Warning(
+                f"The cache {alias!r} ({backend.rsplit('.', 1)[-1]}) is not shared between "
+                f"processes, so each app process keeps its own count for {' and '.join(users)}.",
+                hint=f"Point CACHES[{alias!r}] (or RATELIMIT_USE_CACHE) at Redis or Memcached, "
+                "as docs/settings.md describes; a site with one process may ignore this.",
+                id="wagtail_webinars.W020",
+            )
+        )
+    return messages
+
+
+#: Checks for ``manage.py check --deploy`` only.
+DEPLOY_CHECKS: tuple[Callable, ...] = (check_shared_cache,)
+
+
 #: What both apps need: the page shell, the settings dict, the time zone, the frontend origins.
 COMMON_CHECKS: tuple[Callable, ...] = (
     check_base_template,

@@ -24,3 +24,5 @@ class WagtailWebinarsFeedbackConfig(AppConfig):
         page_switch.connect()
         for check in kernel_checks.FEEDBACK_CHECKS:
             checks.register(check, "wagtail_webinars")
+        for check in kernel_checks.DEPLOY_CHECKS:
+            checks.register(check, "wagtail_webinars", deploy=True)
