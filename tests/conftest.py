@@ -1,4 +1,5 @@
 import copy
+import datetime
 import os
 import uuid
 
@@ -7,7 +8,8 @@ import time_machine
 from django.conf import settings
 from wagtail.models import Locale, Page, Site
 
-from tests.clock import NOW
+from tests.clock import NOW, START
+from tests.factories import WebinarSessionPageFactory
 
 # Playwright drives the browser from the test thread while live_server serves Django.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -83,3 +85,15 @@ def local_cache(settings):
             "LOCATION": f"ww-test-{uuid.uuid4().hex}",
         }
     }
+
+
+@pytest.fixture
+def session(home):
+    """A published session under the home page, at the suite's fixed START, 90 minutes long.
+    A test module that needs another session defines its own ``session``."""
+    return WebinarSessionPageFactory(
+        parent=home,
+        title="Det demokratiska samtalet",
+        start=START,
+        end=START + datetime.timedelta(minutes=90),
+    )

@@ -22,16 +22,6 @@ KEYS = {
 FIELD_KEYS = {"name", "label", "type", "required", "help_text", "choices", "max_length"}
 
 
-@pytest.fixture
-def session(home):
-    return WebinarSessionPageFactory(
-        parent=home,
-        title="Det demokratiska samtalet",
-        start=START,
-        end=START + datetime.timedelta(minutes=90),
-    )
-
-
 def registration_of(client, page, **headers):
     response = client.get(f"/api/v2/pages/{page.pk}/", **headers)
     assert response.status_code == 200, response.content

@@ -29,16 +29,6 @@ STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 PREFIX = "/kalender/webbinarier"
 
 
-@pytest.fixture
-def session(home):
-    return WebinarSessionPageFactory(
-        parent=home,
-        title="Det demokratiska samtalet",
-        start=START,
-        end=START + datetime.timedelta(minutes=90),
-    )
-
-
 def calendar_url(session):
     return f"{PREFIX}/sessions/{session.pk}/calendar.ics"
 

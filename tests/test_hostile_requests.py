@@ -25,16 +25,6 @@ CANCEL_API = PREFIX + "api/registrations/cancel/"
 
 
 @pytest.fixture
-def session(home):
-    return WebinarSessionPageFactory(
-        parent=home,
-        title="Det demokratiska samtalet",
-        start=START,
-        end=START + datetime.timedelta(minutes=90),
-    )
-
-
-@pytest.fixture
 def series(home):
     series = WebinarSeriesPageFactory(parent=home, title="Demokrativeckan")
     WebinarSessionPageFactory(parent=series, start=START, end=START + datetime.timedelta(hours=1))

@@ -3,7 +3,6 @@ their answers and further participants, feedback comments; in the HTML form, the
 the service alike. And whatever a stored row holds, the CSV and XLSX exports succeed."""
 
 import csv
-import datetime
 import io
 import json
 
@@ -12,8 +11,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.clock import START
-from tests.factories import WebinarSessionPageFactory
 from wagtail_webinars.feedback.models import Feedback
 from wagtail_webinars.models import Registration, RegistrationQuestion
 from wagtail_webinars.registration.services import RegistrationRequest, register
@@ -49,16 +46,6 @@ NAMES = [
     "Åsa Öberg 🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",  # a tag flag
     "Zoë Ñúñez 😀 कृष्ण",
 ]
-
-
-@pytest.fixture
-def session(home):
-    return WebinarSessionPageFactory(
-        parent=home,
-        title="Det demokratiska samtalet",
-        start=START,
-        end=START + datetime.timedelta(minutes=90),
-    )
 
 
 def form_data(**overrides):

@@ -23,16 +23,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "fresh_ra
 FRONTEND = "https://webbinarier.kommun.example"
 
 
-@pytest.fixture
-def session(home):
-    return WebinarSessionPageFactory(
-        parent=home,
-        title="Det demokratiska samtalet",
-        start=START,
-        end=START + datetime.timedelta(minutes=90),
-    )
-
-
 def body(**overrides):
     data = {
         "name": "Lena Lindgren",

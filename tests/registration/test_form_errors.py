@@ -1,27 +1,14 @@
 """A form sent with errors names the field in each message and in the summary, and the page's
 <title> starts with "Fel:" so a screen reader user hears it first (WCAG 3.3.1)."""
 
-import datetime
 import re
 
 import pytest
 from django.urls import reverse
 
-from tests.clock import START
-from tests.factories import WebinarSessionPageFactory
 from wagtail_webinars.models import RegistrationQuestion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "fresh_rate_limits")]
-
-
-@pytest.fixture
-def session(home):
-    return WebinarSessionPageFactory(
-        parent=home,
-        title="Det demokratiska samtalet",
-        start=START,
-        end=START + datetime.timedelta(minutes=90),
-    )
 
 
 def post(client, session, **data):

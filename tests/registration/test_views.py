@@ -28,16 +28,6 @@ from wagtail_webinars.registration.views import RESULT_SALT
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen", "fresh_rate_limits")]
 
 
-@pytest.fixture
-def session(home):
-    return WebinarSessionPageFactory(
-        parent=home,
-        title="Det demokratiska samtalet",
-        start=START,
-        end=START + datetime.timedelta(minutes=90),
-    )
-
-
 def form_data(**overrides):
     data = {
         "name": "Lena Lindgren",
