@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/sessions/<int:page_id>/registrations/", api_views.session_registrations, name="api_session_registrations"),
     path("api/series/<int:page_id>/registrations/", api_views.series_registrations, name="api_series_registrations"),
     path("api/registrations/cancel/", api_views.cancel_registration, name="api_registration_cancel"),
+    path("api/municipalities/", api_views.municipalities, name="api_municipalities"),
     # The embed script for sites that do not run Wagtail (docs/embed.md)
     path("embed.js", embed.embed_script, name="embed_script"),
     # Feedback widget (HTML form and JSON), the feedback app's own URLs

@@ -22,11 +22,19 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Left, Length
 from django.http import HttpRequest, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.models import PageViewRestriction
 
+from ..data import (
+    OTHER_ORGANISATION,
+    municipalities as all_municipalities,
+    regions,
+    swedish_sort_key,
+)
 from ..dates import isoformat
 from ..jsonapi import error_response, field_errors_response, json_endpoint, json_response
+from ..language import visitor_language
 from ..pagemodel import series_page_model, session_page_model
 from ..ratelimit import rate_limit_exceeded
 from . import services
@@ -149,6 +157,48 @@ def cancel_registration(request: HttpRequest, body: dict[str, Any]) -> JsonRespo
     if registration.is_active:
         registration = services.cancel_registration(token)
     return json_response({"id": registration.pk, "status": registration.status})
+
+
+#: The list changes with a package release only (SCB's codes), so caches may keep it for a day.
+MUNICIPALITIES_MAX_AGE = 24 * 60 * 60
+
+
+def municipalities(request: HttpRequest) -> JsonResponse:
+    """``GET <prefix>/api/municipalities/``: what ``municipality_code`` takes, in the form's order
+    (municipalities, then regions, each alphabetically in Swedish, then "Annan organisation").
+
+    ``{"items": [{"code": "2584", "name": "Kiruna", "kind": "municipality", "region": "25"},
+    {"code": "25", "name": "Region Norrbotten", "kind": "region", "region": "25"},
+    {"code": "other", "name": "Annan organisation", "kind": "other", "region": null}]}``;
+    ``?lang=en`` (or Accept-Language) names the last in English.
+    """
+    with translation.override(visitor_language(request, request.GET.get("lang"))):
+        if request.method not in ("GET", "HEAD"):
+            response = error_response(
+                "method_not_allowed", gettext("Use GET for this address."), 405
+            )
+            response["Allow"] = "GET, HEAD"
+            return response
+        items = [
+            {"code": m.code, "name": m.name, "kind": "municipality", "region": m.region}
+            for m in sorted(all_municipalities(), key=lambda m: swedish_sort_key(m.name))
+        ]
+        items += [
+            {"code": r.code, "name": r.name, "kind": "region", "region": r.code}
+            for r in sorted(regions(), key=lambda r: swedish_sort_key(r.name))
+        ]
+        items.append(
+            {
+                "code": OTHER_ORGANISATION,
+                "name": gettext("Other organisation"),
+                "kind": "other",
+                "region": None,
+            }
+        )
+        response = json_response({"items": items})
+    response["Cache-Control"] = f"public, max-age={MUNICIPALITIES_MAX_AGE}"
+    response["Vary"] = "Accept-Language"
+    return response
 
 
 def build_data(page, body: dict[str, Any]) -> dict[str, Any]:
