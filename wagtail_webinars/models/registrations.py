@@ -191,6 +191,11 @@ def _new_token_key() -> str:
     return secrets.token_hex(16)
 
 
+def email_key_for(email: str) -> str:
+    """The address as the one-place-per-address rule compares it: trimmed, case-insensitive."""
+    return email.strip().lower()
+
+
 def hash_token(token: str) -> str:
     """What is stored for a cancel token: its SHA-256, so a database dump cancels nobody."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -273,7 +278,7 @@ class Registration(models.Model):
         return f"{self.name} <{self.email}>"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.email_key = self.email.strip().lower()
+        self.email_key = email_key_for(self.email)
         self.places = 1 + len(self.participants or [])
         self.token_hash = hash_token(self.token)
         super().save(*args, **kwargs)

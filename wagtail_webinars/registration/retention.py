@@ -19,7 +19,8 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from ..conf import webinar_settings
-from ..models.registrations import Registration, RegistrationEmail
+from ..dates import isoformat
+from ..models.registrations import Registration, RegistrationEmail, email_key_for
 
 BATCH_SIZE = 1000
 
@@ -91,7 +92,7 @@ def purge_personal_data(now: datetime.datetime | None = None) -> PurgeReport:
 def registrations_of(email: str):
     """Every registration made with ``email`` (case-insensitive, as the one-place rule), in all
     sessions, or naming it nowhere else: further participants have no address of their own."""
-    return Registration.objects.filter(email_key=email.strip().lower()).select_related("session")
+    return Registration.objects.filter(email_key=email_key_for(email)).select_related("session")
 
 
 def personal_data_of(email: str) -> dict[str, Any]:
@@ -112,14 +113,14 @@ def personal_data_of(email: str) -> dict[str, Any]:
                 "question_to_speaker": registration.question_to_speaker,
                 "consent_text": registration.consent_text,
                 "language": registration.language,
-                "registered_at": registration.created_at.isoformat(),
-                "cancelled_at": registration.cancelled_at and registration.cancelled_at.isoformat(),
+                "registered_at": isoformat(registration.created_at),
+                "cancelled_at": isoformat(registration.cancelled_at) or None,
                 "emails": [
                     {
                         "kind": email_row.get_kind_display(),
                         "state": email_row.get_state_display(),
-                        "created_at": email_row.created_at.isoformat(),
-                        "sent_at": email_row.sent_at and email_row.sent_at.isoformat(),
+                        "created_at": isoformat(email_row.created_at),
+                        "sent_at": isoformat(email_row.sent_at) or None,
                     }
                     for email_row in registration.emails.all()
                 ],
@@ -131,11 +132,12 @@ def personal_data_of(email: str) -> dict[str, Any]:
 def erase_person(email: str, *, user: Any = None) -> PurgeReport:
     """Erase everything stored about ``email`` now, whatever the retention period, and write it
     to Wagtail's log (who, when, how many; never the address itself)."""
-    registrations = list(registrations_of(email).exclude(email="").only("pk", "session_id"))
-    report = erase_registrations(Registration.objects.filter(pk__in=[r.pk for r in registrations]))
-    for registration in registrations:
+    pks = list(registrations_of(email).exclude(email="").values_list("pk", flat=True))
+    report = erase_registrations(Registration.objects.filter(pk__in=pks))
+    # Logged once erased, so that the log's own copy of each row's title holds no address.
+    for registration in Registration.objects.filter(pk__in=pks):
         log(
-            Registration.objects.get(pk=registration.pk),
+            registration,
             "wagtail_webinars.erase_personal_data",
             user=user,
             data={"session_id": registration.session_id},

@@ -37,6 +37,7 @@ from ..models.registrations import (
     RegistrationEmail,
     RegistrationQuestion,
     RegistrationStatus,
+    email_key_for,
     hash_token,
 )
 from ..pagemodel import session_page_model
@@ -541,7 +542,7 @@ def _build_registration(session: Any, data: RegistrationRequest, language: str) 
         name=_clean_line(data.name)[:200],
         email=email,
         # save() sets these two again; the rules need them before it runs.
-        email_key=email.lower(),
+        email_key=email_key_for(email),
         places=1 + len(participants),
         organisation=_clean_line(data.organisation)[:200],
         municipality_code=data.municipality_code,
