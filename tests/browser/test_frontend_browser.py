@@ -162,6 +162,7 @@ def test_the_form_comes_from_the_api_and_registers_after_a_field_error(
 
     page.fill("[name=email]", "lena@kiruna.example")
     page.select_option("[name='answers.kost']", "Vegansk")
+    shown_consent = page.inner_text("label[for=field-consent]")
     submit(page)
     outcome = page.wait_for_selector("[data-outcome=confirmed]")
     assert outcome.inner_text().startswith("Du är anmäld.")
@@ -171,6 +172,8 @@ def test_the_form_comes_from_the_api_and_registers_after_a_field_error(
     assert registration.email == "lena@kiruna.example"
     assert registration.municipality_code == "2584"
     assert registration.answers == {"kost": "Vegansk", "intressen": ["Vård"]}
+    # The consent text stored is the one the frontend showed (its version was sent back).
+    assert registration.consent_text == shown_consent
     assert console_errors == []
 
 
@@ -180,15 +183,17 @@ def test_a_duplicate_gets_the_same_answer_and_saves_nothing(
     session = WebinarSessionPageFactory(parent=home)
     page = browser_page
     answers = []
-    for _ in range(2):
+    for name in ("Lena Lindgren", "Någon annan"):
         open_view(page, frontend(session=session.pk))
-        fill_about_you(page)
+        fill_about_you(page, name=name)
         submit(page)
         answers.append(page.wait_for_selector("[data-outcome]").inner_text())
     # docs/registration.md: the same status and body, nothing saved, the e-mail sent again.
     assert answers[0] == answers[1]
     assert page.locator("[data-outcome]").get_attribute("data-outcome") == "confirmed"
-    assert Registration.objects.filter(session=session).count() == 1
+    assert list(Registration.objects.filter(session=session).values_list("name", flat=True)) == [
+        "Lena Lindgren"
+    ]
     assert ["lena@kiruna.example" in m.to[0] for m in mail.outbox] == [True, True]
     assert console_errors == []
 
