@@ -6,16 +6,20 @@ registers, shows field errors, gets the same answer for a duplicate, joins the w
 cancels with the token and answers the feedback question. The same page from a third, unlisted
 origin writes nothing.
 
-What the tests read of the JSON answers, so that an envelope change is easy to follow: the
-registration's 201 ``status``, ``message`` and ``places``; the 400 ``errors`` keyed by field name;
-the cancellation's 200 ``status``; API v2's ``items``, ``title``, ``sessions``, ``registration``
-(``state``, ``open``, ``message``, ``places_left``, ``capacity``, ``fields``, ``consent``,
-``endpoint``, ``ics_url``). The frontend shows ``message`` for any other status.
+What frontend/app.js reads of the JSON answers, so that an envelope change is easy to follow:
+the registration's 201 ``status``, ``message`` and ``places``; the 400 ``errors``, an object of
+lists of messages keyed by field name (``email``, ``answers.kost``, ``__all__``); any other
+status's ``message``; the cancellation's 200 ``status``; of feedback only the status code 201.
+API v2: ``items``, ``id``, ``title``, ``lead``, ``start``, ``computed_status``, ``sessions`` and
+``registration`` (``state``, ``open``, ``message``, ``capacity``, ``places_left``, ``fields``
+with ``name``/``label``/``type``/``required``/``help_text``/``choices``/``max_length``,
+``consent.version``, ``privacy_policy_url``, ``endpoint``, ``ics_url``).
 """
 
 import contextlib
 import functools
 import http.server
+import json
 import pathlib
 import re
 import threading
@@ -27,6 +31,7 @@ from django.core import mail
 from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
 from wagtail_webinars.feedback.models import Feedback
 from wagtail_webinars.models import Registration, RegistrationQuestion
+from wagtail_webinars.registration.services import RegistrationRequest, register
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_rate_limits")]
 
@@ -253,30 +258,44 @@ def test_a_page_on_an_unlisted_origin_cannot_write(
     frontend, live_server, browser_page, caplog, home
 ):
     session = WebinarSessionPageFactory(parent=home)
+    booked = register(
+        session, RegistrationRequest(name="Bo", email="bo@kommun.example", consent_text="ja")
+    )
+    mail.outbox.clear()
+    writes = {
+        f"{PREFIX}api/sessions/{session.pk}/registrations/": {
+            "name": "Mallory", "email": "m@example.org", "organisation": "X",
+            "municipality_code": "other", "consent": True,
+        },
+        f"{PREFIX}api/registrations/cancel/": {"token": booked.registration.token},
+        f"{PREFIX}api/feedback/": {"page": session.pk, "helpful": False, "comment": "spam"},
+    }  # fmt: skip
     page = browser_page
     with static_origin() as unlisted:
-        # Reading is public (API v2 answers without CORS headers, so the browser keeps the body
-        # from the script): the frontend cannot even show the form.
+        # Reading is public, but API v2 answers this origin without CORS headers, so the browser
+        # keeps the body from the script: the frontend cannot even show the form.
         page.goto(view_url(unlisted, live_server.url, session=session.pk))
         page.wait_for_selector("body[data-ready=true]")
         assert page.locator(".load-error").count() == 1
-        # A script there that posts anyway: the JSON body needs a preflight, which gets no CORS
-        # answer, so the POST is never sent; a text/plain body is sent and refused with 403.
-        path = f"{PREFIX}api/sessions/{session.pk}/registrations/"
-        endpoint = live_server.url + path
-        body = (
-            '{"name": "Mallory", "email": "m@example.org", "organisation": "X",'
-            ' "municipality_code": "other", "consent": true}'
-        )
-        for content_type in ("application/json", "text/plain"):
-            outcome = page.evaluate(
-                """([url, body, type]) => fetch(url, {method: "POST", body,
-                       headers: {"Content-Type": type}}).then(r => "read " + r.status, e => e.name)""",
-                [endpoint, body, content_type],
-            )
-            assert outcome == "TypeError", content_type
-    # The browser hides a refused answer from the script; Django's request log shows it.
-    refused = [r for r in caplog.records if r.name == "django.request" and path in r.getMessage()]
-    assert [getattr(r, "status_code", None) for r in refused] == [403]
-    assert not Registration.objects.exists()
+        # A script there that posts anyway. A JSON body needs a preflight, which gets no CORS
+        # answer, so the POST is never sent; a text/plain body is sent, and refused with 403.
+        for path, body in writes.items():
+            for content_type in ("application/json", "text/plain"):
+                outcome = page.evaluate(
+                    """([url, body, type]) => fetch(url, {method: "POST", body,
+                           headers: {"Content-Type": type}}).then(r => "read " + r.status, e => e.name)""",
+                    [live_server.url + path, json.dumps(body), content_type],
+                )
+                assert outcome == "TypeError", (path, content_type)
+    # The browser hides the refusal from the script; Django's request log has it, once per path.
+    refused = {
+        path: [getattr(r, "status_code", None) for r in caplog.records
+               if r.name == "django.request" and path in r.getMessage()]
+        for path in writes
+    }  # fmt: skip
+    assert refused == dict.fromkeys(writes, [403])
+    assert list(Registration.objects.values_list("email", "status")) == [
+        ("bo@kommun.example", "confirmed")
+    ]
+    assert not Feedback.objects.exists()
     assert mail.outbox == []
