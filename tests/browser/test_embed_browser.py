@@ -175,6 +175,9 @@ def test_registration_by_keyboard_with_errors_then_201(host, browser_page, csp_e
     page.keyboard.press("Enter")
     page.wait_for_selector("ww-registration .ww-result--confirmed")
     assert page.evaluate("document.activeElement.classList.contains('ww-result')")
+    assert (
+        page.locator("ww-registration .ww-result a", has_text="Lägg till i kalendern").count() == 1
+    )
     assert Registration.objects.get().municipality_code == "2584"
     assert_no_axe_violations(page)
     assert csp_errors == []
@@ -239,7 +242,8 @@ def test_a_full_session_offers_the_waiting_list_and_takes_a_place_on_it_by_keybo
     fill_by_keyboard(page, prefix, "lena@kiruna.example")
     page.wait_for_selector("ww-registration .ww-result--waitlisted")
     assert page.evaluate("document.activeElement.classList.contains('ww-result')")
-    # The offer no longer stands beside the result.
+    # No calendar entry for a place not held; the offer no longer stands beside the result.
+    assert page.locator("ww-registration .ww-result a").count() == 0
     assert page.locator("ww-registration .ww-registration__state").count() == 0
     assert Registration.objects.get(email="lena@kiruna.example").status == "waitlisted"
     assert_no_axe_violations(page)

@@ -303,7 +303,9 @@
       var el = this;
       var result = h("div", { class: "ww-result ww-result--" + data.status, tabindex: "-1", role: "status", id: el.id("result") }, [
         h("p", { class: "ww-result__message", text: data.message })]);
-      if (reg.ics_url) result.appendChild(h("p", {}, [h("a", { href: reg.ics_url, text: t(el, "calendar") })]));
+      // Only a confirmed place goes in the calendar: someone waiting has none yet (the waiting
+      // list's e-mail carries no invitation either).
+      if (reg.ics_url && data.status === "confirmed") result.appendChild(h("p", {}, [h("a", { href: reg.ics_url, text: t(el, "calendar") })]));
       form.replaceWith(result);
       Array.prototype.forEach.call(el.querySelectorAll(".ww-registration__state"), function (n) { n.remove(); });
       result.focus();
