@@ -185,12 +185,7 @@ def get_questions(page: Page) -> list[RegistrationQuestion]:
 
 def effective_capacity(session: Any) -> int | None:
     """The session's number of places, else its series', else None (no limit)."""
-    if session.registration_capacity is not None:
-        return session.registration_capacity
-    series = getattr(session, "series", None)
-    if series is not None:
-        return series.registration_capacity
-    return None
+    return session.effective_registration_capacity()
 
 
 def registration_state(
