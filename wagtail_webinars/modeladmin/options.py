@@ -19,7 +19,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
 from .. import dates
-from ..models.registrations import Registration, RegistrationEmail
+from ..models.registrations import Registration, RegistrationEmail, RegistrationStatus
 from ..registration import retention
 from . import export, filters, views
 
@@ -56,6 +56,15 @@ class RegistrationButtonHelper(ButtonHelper):
                 "title": _("Send the confirmation or waiting-list e-mail again"),
             }
         )
+        if obj.status == RegistrationStatus.WAITLISTED:
+            buttons.append(
+                {
+                    "url": self.url_helper.get_action_url("promote", pk),
+                    "label": _("Give a place"),
+                    "classname": self.finalise_classname(["button-secondary"]),
+                    "title": _("Move from the waiting list to a place"),
+                }
+            )
         if obj.is_active:
             buttons.append(
                 {
@@ -124,6 +133,7 @@ class RegistrationIndexView(IndexView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        context["user_can_manage"] = self.permission_helper.user_can_manage(self.request.user)
         if self.request.user.is_superuser:
             context["purge_due"] = retention.due_for_purge().count()
         return context
@@ -246,6 +256,16 @@ class RegistrationAdmin(ModelAdmin):
                 helper.get_action_url_pattern("cancel"),
                 views.cancel_view(self),
                 name=helper.get_action_url_name("cancel"),
+            ),
+            re_path(
+                helper.get_action_url_pattern("promote"),
+                views.promote_view(self),
+                name=helper.get_action_url_name("promote"),
+            ),
+            re_path(
+                helper._get_action_url_pattern("add"),
+                views.add_view(self),
+                name=helper.get_action_url_name("add"),
             ),
             re_path(
                 helper.get_action_url_pattern("resend"),

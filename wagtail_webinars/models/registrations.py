@@ -23,7 +23,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from ..data import municipality_label
-from ..pagemodel import page_model_name, session_page_model_name
+from ..panels import RegistrationCountsPanel
+from ..pagemodel import page_model_name, session_page_model, session_page_model_name
 
 # ---------------------------------------------------------------------------------------------
 # Settings on the session and series pages
@@ -77,6 +78,7 @@ class RegistrationSettingsMixin(models.Model):
     registration_panels = [
         MultiFieldPanel(
             [
+                RegistrationCountsPanel(),
                 FieldPanel("registration_enabled"),
                 FieldRowPanel(
                     [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
@@ -88,6 +90,40 @@ class RegistrationSettingsMixin(models.Model):
             heading=_("Registration"),
         ),
     ]
+
+    def effective_registration_capacity(self) -> int | None:
+        """The page's number of places, else its series' (a session's parent), else None."""
+        if self.registration_capacity is not None:
+            return self.registration_capacity
+        series = getattr(self, "series", None)
+        return series.registration_capacity if series is not None else None
+
+    def registration_counts(self) -> dict[str, Any]:
+        """Confirmed places and registrations, waiting registrations and places left, for the
+        page editor: of this session, or summed over a series' sessions."""
+        is_series = getattr(self, "webinar_page_kind", "") == "series"
+        if is_series:
+            sessions = session_page_model().objects.child_of(self)
+            registrations = Registration.objects.filter(session__in=sessions)
+            capacity = None
+        else:
+            registrations = Registration.objects.filter(session_id=self.pk)
+            capacity = self.effective_registration_capacity()
+        confirmed = Q(status=RegistrationStatus.CONFIRMED)
+        counts = registrations.aggregate(
+            confirmed=models.Count("pk", filter=confirmed),
+            places=models.Sum("places", filter=confirmed),
+            waiting=models.Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+        places = counts["places"] or 0
+        return {
+            "is_series": is_series,
+            "confirmed": counts["confirmed"],
+            "places": places,
+            "waiting": counts["waiting"],
+            "capacity": capacity,
+            "places_left": None if capacity is None else max(0, capacity - places),
+        }
 
     def clean(self) -> None:
         super().clean()

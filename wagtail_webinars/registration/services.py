@@ -185,12 +185,7 @@ def get_questions(page: Page) -> list[RegistrationQuestion]:
 
 def effective_capacity(session: Any) -> int | None:
     """The session's number of places, else its series', else None (no limit)."""
-    if session.registration_capacity is not None:
-        return session.registration_capacity
-    series = getattr(session, "series", None)
-    if series is not None:
-        return series.registration_capacity
-    return None
+    return session.effective_registration_capacity()
 
 
 def registration_state(
@@ -652,6 +647,43 @@ def cancel(registration: Registration, *, lock: Lock | None = None) -> Registrat
         registration.save(update_fields=["status", "cancelled_at"])
         queue_email(registration, EmailKind.CANCELLED)
         promote_waitlisted(session)
+    return registration
+
+
+def promote(
+    registration: Registration, *, lock: Lock | None = None, now: datetime.datetime | None = None
+) -> Registration:
+    """Give one person on the waiting list a place (an editor's choice, out of turn), if the
+    places fit: the same capacity rule as every registration, under the session lock, with the
+    promotion e-mail. Raises ``RegistrationFull`` when they do not fit and
+    ``RegistrationClosed`` for a cancelled or started session; anyone not waiting is left as is.
+    """
+    lock = lock or session_row_lock
+    now = now or timezone.now()
+    session = session_page_model().objects.get(pk=registration.session_id)
+    with transaction.atomic(), lock(session):
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status != RegistrationStatus.WAITLISTED:
+            return registration
+        if session.status == "cancelled" or now >= session.start:
+            raise RegistrationClosed(gettext("The webinar has started or is cancelled."))
+        capacity = effective_capacity(session)
+        if capacity is not None:
+            taken = Registration.objects.filter(session_id=session.pk).places_taken()
+            left = max(0, capacity - taken)
+            if registration.places > left:
+                raise RegistrationFull(
+                    ngettext(
+                        "%(count)d place is left, and this registration needs %(places)d.",
+                        "%(count)d places are left, and this registration needs %(places)d.",
+                        left,
+                    )
+                    % {"count": left, "places": registration.places}
+                )
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        queue_email(registration, EmailKind.PROMOTED)
     return registration
 
 
