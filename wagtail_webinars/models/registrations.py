@@ -30,6 +30,23 @@ from ..pagemodel import page_model_name, session_page_model_name
 # ---------------------------------------------------------------------------------------------
 
 
+def registration_panel(*extra_panels) -> MultiFieldPanel:
+    """The editor's "Registration" panel, with ``extra_panels`` at its end."""
+    return MultiFieldPanel(
+        [
+            FieldPanel("registration_enabled"),
+            FieldRowPanel(
+                [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
+            ),
+            FieldRowPanel(
+                [FieldPanel("registration_capacity"), FieldPanel("registration_waitlist")]
+            ),
+            *extra_panels,
+        ],
+        heading=_("Registration"),
+    )
+
+
 class RegistrationSettingsMixin(models.Model):
     """The editor's registration settings; part of the session and the series page mixins.
 
@@ -74,20 +91,8 @@ class RegistrationSettingsMixin(models.Model):
     class Meta:
         abstract = True
 
-    registration_panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("registration_enabled"),
-                FieldRowPanel(
-                    [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
-                ),
-                FieldRowPanel(
-                    [FieldPanel("registration_capacity"), FieldPanel("registration_waitlist")]
-                ),
-            ],
-            heading=_("Registration"),
-        ),
-    ]
+    #: The "Registration" panel; a session's adds where its form is shown (registration_panel()).
+    registration_panels = [registration_panel()]
 
     def clean(self) -> None:
         super().clean()
