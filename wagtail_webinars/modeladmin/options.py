@@ -162,7 +162,8 @@ class RegistrationAdmin(ModelAdmin):
             parts.append(email.get_delivery_state_display())
         return ": ".join(parts[:2]) + (f" ({parts[2]})" if len(parts) > 2 else "")
 
-    email_state.short_description = _("E-mail")
+    # Not "E-mail": the address column beside it has that name.
+    email_state.short_description = _("Last e-mail")
 
     def municipality(self, obj: Registration) -> str:
         return obj.municipality_label
