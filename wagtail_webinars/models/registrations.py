@@ -181,6 +181,10 @@ class RegistrationQuestion(AbstractRegistrationQuestion):
 # ---------------------------------------------------------------------------------------------
 
 
+#: The order of a session's waiting list: first come, first served.
+WAITLIST_ORDER = ("created_at", "pk")
+
+
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     WAITLISTED = "waitlisted", _("On the waiting list")
@@ -294,6 +298,21 @@ class Registration(models.Model):
         return salted_hmac(
             "wagtail_webinars.registration-cancel", self.token_key, algorithm="sha256"
         ).hexdigest()
+
+    def waitlist_position(self) -> int | None:
+        """This registration's place in its session's waiting list (1 is next in line), or
+        None when it is not waiting. The waiting list moves strictly in ``WAITLIST_ORDER``
+        (``services.promote_waitlisted()``). Only its owner is told: the waiting-list e-mail
+        says it, the result page does not (it would tell a stranger that an address had
+        registered before)."""
+        if self.status != RegistrationStatus.WAITLISTED:
+            return None
+        ahead = (
+            Registration.objects.filter(session_id=self.session_id)
+            .waitlisted()
+            .filter(Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk))
+        )
+        return ahead.count() + 1
 
     @property
     def is_active(self) -> bool:
