@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.admin import DateFieldListFilter
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import redirect
@@ -170,7 +169,7 @@ class RegistrationAdmin(ModelAdmin):
         filters.SeriesFilter,
         "session",
         filters.MunicipalityFilter,
-        ("created_at", DateFieldListFilter),
+        ("created_at", filters.RegisteredFilter),
     )
     list_select_related = ("session",)
     search_fields = ("name", "email", "organisation")

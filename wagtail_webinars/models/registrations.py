@@ -31,6 +31,24 @@ from ..pagemodel import page_model_name, session_page_model, session_page_model_
 # ---------------------------------------------------------------------------------------------
 
 
+def registration_panel(*extra_panels) -> MultiFieldPanel:
+    """The editor's "Registration" panel, with ``extra_panels`` at its end."""
+    return MultiFieldPanel(
+        [
+            RegistrationCountsPanel(),
+            FieldPanel("registration_enabled"),
+            FieldRowPanel(
+                [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
+            ),
+            FieldRowPanel(
+                [FieldPanel("registration_capacity"), FieldPanel("registration_waitlist")]
+            ),
+            *extra_panels,
+        ],
+        heading=_("Registration"),
+    )
+
+
 class RegistrationSettingsMixin(models.Model):
     """The editor's registration settings; part of the session and the series page mixins.
 
@@ -75,21 +93,8 @@ class RegistrationSettingsMixin(models.Model):
     class Meta:
         abstract = True
 
-    registration_panels = [
-        MultiFieldPanel(
-            [
-                RegistrationCountsPanel(),
-                FieldPanel("registration_enabled"),
-                FieldRowPanel(
-                    [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
-                ),
-                FieldRowPanel(
-                    [FieldPanel("registration_capacity"), FieldPanel("registration_waitlist")]
-                ),
-            ],
-            heading=_("Registration"),
-        ),
-    ]
+    #: The "Registration" panel; a session's adds where its form is shown (registration_panel()).
+    registration_panels = [registration_panel()]
 
     def effective_registration_capacity(self) -> int | None:
         """The page's number of places, else its series' (a session's parent), else None."""
@@ -212,6 +217,10 @@ class RegistrationQuestion(AbstractRegistrationQuestion):
 # ---------------------------------------------------------------------------------------------
 
 
+#: The order of a session's waiting list: first come, first served.
+WAITLIST_ORDER = ("created_at", "pk")
+
+
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     WAITLISTED = "waitlisted", _("On the waiting list")
@@ -325,6 +334,21 @@ class Registration(models.Model):
         return salted_hmac(
             "wagtail_webinars.registration-cancel", self.token_key, algorithm="sha256"
         ).hexdigest()
+
+    def waitlist_position(self) -> int | None:
+        """This registration's place in its session's waiting list (1 is next in line), or
+        None when it is not waiting. The waiting list moves strictly in ``WAITLIST_ORDER``
+        (``services.promote_waitlisted()``). Only its owner is told: the waiting-list e-mail
+        says it, the result page does not (it would tell a stranger that an address had
+        registered before)."""
+        if self.status != RegistrationStatus.WAITLISTED:
+            return None
+        ahead = (
+            Registration.objects.filter(session_id=self.session_id)
+            .waitlisted()
+            .filter(Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk))
+        )
+        return ahead.count() + 1
 
     @property
     def is_active(self) -> bool:

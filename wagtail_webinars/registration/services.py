@@ -32,6 +32,7 @@ from ..dates import format_datetime
 from ..language import supported
 from ..models.registrations import (
     ACTIVE_STATUSES,
+    WAITLIST_ORDER,
     EmailKind,
     Registration,
     RegistrationEmail,
@@ -697,7 +698,7 @@ def promote_waitlisted(session: Any, now: datetime.datetime | None = None) -> li
     registrations = Registration.objects.filter(session_id=session.pk)
     free = None if capacity is None else capacity - registrations.places_taken()
     promoted = []
-    for waiting in registrations.waitlisted().order_by("created_at", "pk"):
+    for waiting in registrations.waitlisted().order_by(*WAITLIST_ORDER):
         if free is not None and waiting.places > free:
             break  # strictly in order: the first in line keeps their turn
         waiting.status = RegistrationStatus.CONFIRMED
