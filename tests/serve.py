@@ -13,7 +13,7 @@ from django.core.wsgi import get_wsgi_application
 
 
 class QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the standard library's name
+    def log_message(self, format, *args):
         pass
 
 

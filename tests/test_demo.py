@@ -39,8 +39,17 @@ def load():
 def snapshot():
     """Every row the demo touches, with every field value, plus row counts."""
     models = [
-        Page, Revision, WebinarSeriesPage, WebinarSessionPage, WebinarListingPage, PageSpeaker,
-        PageContactPerson, Speaker, ContactPerson, Notice, TechnicalHelpFAQ,
+        Page,
+        Revision,
+        WebinarSeriesPage,
+        WebinarSessionPage,
+        WebinarListingPage,
+        PageSpeaker,
+        PageContactPerson,
+        Speaker,
+        ContactPerson,
+        Notice,
+        TechnicalHelpFAQ,
     ]
     return {
         model.__name__: [
@@ -58,7 +67,11 @@ def test_sessions_fall_on_the_reference_dates_of_the_coming_year(home):
     sessions = WebinarSessionPage.objects.child_of(series).order_by("start")
     starts = [s.start.astimezone(STOCKHOLM) for s in sessions]
     ends = [s.end.astimezone(STOCKHOLM) for s in sessions]
-    assert [(d.year, d.month, d.day) for d in starts][1:] == [(2027, 3, 13), (2027, 4, 10), (2027, 5, 8)]
+    assert [(d.year, d.month, d.day) for d in starts][1:] == [
+        (2027, 3, 13),
+        (2027, 4, 10),
+        (2027, 5, 8),
+    ]
     assert {(d.hour, d.minute) for d in starts} == {(10, 0)}
     assert {(d.hour, d.minute) for d in ends} == {(11, 30)}
 
@@ -76,8 +89,12 @@ def test_first_session_carries_the_reference_programme(home):
     assert session.audience == "Ledande förtroendevalda"
     assert session.lead.startswith("Sociala medier är positivt för att mötas")
     assert blocks["heading"]["text"] == "Hur hanterar man ett drev?"
-    assert list(blocks["bullet_list"]["items"])[0] == "Likheter och skillnader mellan kritik och drev."
-    assert blocks["questions_note"]["text"] == "Det kommer att finnas tid för frågor under sändningen."
+    assert (
+        list(blocks["bullet_list"]["items"])[0] == "Likheter och skillnader mellan kritik och drev."
+    )
+    assert (
+        blocks["questions_note"]["text"] == "Det kommer att finnas tid för frågor under sändningen."
+    )
     assert blocks["after_broadcast"]["heading"] == "Efter webbsändningen"
     assert len(blocks["after_broadcast"]["discussion_questions"]) == 2
 
@@ -94,9 +111,16 @@ def test_vian_tahir_is_inspirator_on_every_session(home):
 def test_contact_persons_have_a_role_per_page(home):
     load()
     series = WebinarSeriesPage.objects.get(title=SERIES_TITLE)
-    rows = [(c.contact.name, c.contact.role, c.contact.email, c.role) for c in series.get_contacts()]
+    rows = [
+        (c.contact.name, c.contact.role, c.contact.email, c.role) for c in series.get_contacts()
+    ]
     assert rows == [
-        ("Anna-Lena Pogulis", "Projektledare", "anna-lena.pogulis@example.org", "Informationsansvarig"),
+        (
+            "Anna-Lena Pogulis",
+            "Projektledare",
+            "anna-lena.pogulis@example.org",
+            "Informationsansvarig",
+        ),
         ("Lena Lindgren", "Projektledare", "lena.lindgren@example.org", "Frågor om anmälan"),
     ]
 
@@ -116,7 +140,11 @@ def test_notice_and_technical_help_are_live_and_shown(home):
 
 def test_pages_are_published_with_a_revision_and_snippets_are_live(home):
     load()
-    pages = [*WebinarSessionPage.objects.all(), *WebinarSeriesPage.objects.all(), *WebinarListingPage.objects.all()]
+    pages = [
+        *WebinarSessionPage.objects.all(),
+        *WebinarSeriesPage.objects.all(),
+        *WebinarListingPage.objects.all(),
+    ]
     assert len(pages) == 6
     for page in pages:
         assert page.live and not page.has_unpublished_changes

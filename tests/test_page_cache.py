@@ -290,8 +290,9 @@ def test_the_cached_registration_form_carries_each_visitors_own_csrf_token(sessi
     first = client.get(session.url)
     second_client = Client()
     second = second_client.get(session.url)
-    first_tokens, second_tokens = _form_tokens(first.content.decode()), _form_tokens(
-        second.content.decode()
+    first_tokens, second_tokens = (
+        _form_tokens(first.content.decode()),
+        _form_tokens(second.content.decode()),
     )
     assert first_tokens and second_tokens and not first_tokens & second_tokens
     assert "__wagtail_webinars_csrf_token__" not in second.content.decode()

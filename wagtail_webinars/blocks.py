@@ -46,7 +46,7 @@ class BulletListBlock(blocks.StructBlock):
 
 
 class QuestionsNoteBlock(blocks.StructBlock):
-    """"Det kommer att finnas tid för frågor under sändningen"."""
+    """ "Det kommer att finnas tid för frågor under sändningen"."""
 
     text = blocks.CharBlock(
         label=_("Text"),
@@ -63,9 +63,7 @@ class QuestionsNoteBlock(blocks.StructBlock):
 class AfterBroadcastBlock(blocks.StructBlock):
     """What participants do after the broadcast: text, discussion questions, material."""
 
-    heading = blocks.CharBlock(
-        label=_("Heading"), max_length=255, default=_("After the broadcast")
-    )
+    heading = blocks.CharBlock(label=_("Heading"), max_length=255, default=_("After the broadcast"))
     text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES, required=False)
     discussion_questions = blocks.ListBlock(
         blocks.CharBlock(label=_("Question")),
@@ -102,7 +100,9 @@ class ImageBlock(blocks.StructBlock):
         label=_("Alternative text"),
         max_length=255,
         required=False,
-        help_text=_("Describe the image for people who cannot see it. Leave empty if it is decorative."),
+        help_text=_(
+            "Describe the image for people who cannot see it. Leave empty if it is decorative."
+        ),
     )
     caption = blocks.CharBlock(label=_("Caption"), max_length=255, required=False)
 
@@ -196,7 +196,10 @@ def programme_blocks() -> list[tuple[str, blocks.Block]]:
     """
     return [
         ("heading", HeadingBlock()),
-        ("paragraph", blocks.RichTextBlock(label=_("Rich text"), features=RICH_TEXT_FEATURES, icon="pilcrow")),
+        (
+            "paragraph",
+            blocks.RichTextBlock(label=_("Rich text"), features=RICH_TEXT_FEATURES, icon="pilcrow"),
+        ),
         ("bullet_list", BulletListBlock()),
         ("questions_note", QuestionsNoteBlock()),
         ("after_broadcast", AfterBroadcastBlock()),

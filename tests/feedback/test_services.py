@@ -28,9 +28,7 @@ def submit(**data):
 # -- what is stored ----------------------------------------------------------------------------
 
 
-def test_an_answer_about_a_page_stores_page_site_publication_time_answer_and_language(
-    home, frozen
-):
+def test_an_answer_about_a_page_stores_page_site_publication_time_answer_and_language(home, frozen):
     session = WebinarSessionPageFactory(parent=home)
     session.save_revision().publish()
     session.refresh_from_db()
@@ -247,7 +245,9 @@ class CountingService(FeedbackService):
         return super().save(fields)
 
 
-@override_settings(WAGTAIL_WEBINARS={"FEEDBACK_SERVICE": "tests.feedback.test_services.CountingService"})
+@override_settings(
+    WAGTAIL_WEBINARS={"FEEDBACK_SERVICE": "tests.feedback.test_services.CountingService"}
+)
 def test_a_site_can_replace_the_service(home):
     submit(page=home.pk, helpful=True)
     assert CountingService.saved == 1

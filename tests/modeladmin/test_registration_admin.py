@@ -160,7 +160,9 @@ def test_series_editor_has_registration_questions(admin_client, home):
 
 def test_a_cancelled_registration_is_avanmald_in_the_list_and_its_filter(admin_client, session):
     cancelled = sign_up(session, 1)
-    admin_client.post(reverse("wagtail_webinars_registration_modeladmin_cancel", args=[cancelled.pk]))
+    admin_client.post(
+        reverse("wagtail_webinars_registration_modeladmin_cancel", args=[cancelled.pk])
+    )
     sign_up(session, 2)
     content = admin_client.get(reverse(INDEX), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert "Avanmäld" in content

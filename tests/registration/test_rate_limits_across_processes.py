@@ -65,9 +65,7 @@ def two_servers(webinars: dict, ip_meta_key: str = ""):
     }
     ports = [_free_port(), _free_port()]
     processes = [
-        subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "tests.serve", str(port)], cwd=ROOT, env=env
-        )
+        subprocess.Popen([sys.executable, "-m", "tests.serve", str(port)], cwd=ROOT, env=env)
         for port in ports
     ]
     try:
@@ -87,21 +85,21 @@ def _wait_until_serving(url: str, process: subprocess.Popen) -> None:
     while time.monotonic() < deadline:
         assert process.poll() is None, "the server process stopped"
         with contextlib.suppress(OSError):
-            urllib.request.urlopen(f"{url}/kalender/webbinarier/api/municipalities/", timeout=5)  # noqa: S310
+            urllib.request.urlopen(f"{url}/kalender/webbinarier/api/municipalities/", timeout=5)
             return
         time.sleep(0.2)
     raise AssertionError(f"{url} did not start")
 
 
 def post(url: str, path: str, data: dict, **headers: str) -> tuple[int, dict, dict]:
-    request = urllib.request.Request(  # noqa: S310 - our own test server
+    request = urllib.request.Request(
         url + path,
         data=json.dumps(data).encode(),
         headers={"Content-Type": "application/json", **headers},
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, dict(response.headers), json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), json.loads(error.read())
@@ -144,7 +142,9 @@ def test_behind_a_proxy_each_visitor_has_a_budget_shared_by_both_processes(sessi
     with two_servers(limits, ip_meta_key="HTTP_X_FORWARDED_FOR") as (a, b):
         first = [
             # The visitor forges a first entry of their own each time; it is not what counts.
-            post(server, path, registration(n), **{"X-Forwarded-For": f"203.0.113.{n}, 198.51.100.1"})
+            post(
+                server, path, registration(n), **{"X-Forwarded-For": f"203.0.113.{n}, 198.51.100.1"}
+            )
             for n, server in enumerate((a, b, a, b))
         ]
         other = post(b, path, registration(9), **{"X-Forwarded-For": "198.51.100.2"})

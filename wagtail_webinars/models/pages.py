@@ -95,7 +95,10 @@ class PageSpeaker(Orderable):
         Speaker, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="+"
     )
     role = models.CharField(
-        _("role"), max_length=100, blank=True, help_text=_('For example "Inspiratör" or "Moderator".')
+        _("role"),
+        max_length=100,
+        blank=True,
+        help_text=_('For example "Inspiratör" or "Moderator".'),
     )
 
     panels = [FieldPanel("speaker"), FieldPanel("role")]
