@@ -6,23 +6,10 @@ import uuid
 import pytest
 import time_machine
 from django.conf import settings
-from hypothesis import HealthCheck, settings as hypothesis_settings
 from wagtail.models import Locale, Page, Site
 
 from tests.clock import NOW, START
 from tests.factories import WebinarSessionPageFactory
-
-# Hypothesis: the property tests of what visitors send (tests/registration, tests/feedback) go
-# through the real endpoints and database, so each example costs a request or two. "ci" (the
-# default) keeps the suite's run time modest; WW_HYPOTHESIS=thorough searches ten times longer.
-# Examples share the test's fixtures (a session page, a logged-in admin), which is intended.
-_HYPOTHESIS_COMMON = {
-    "deadline": None,
-    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-}
-hypothesis_settings.register_profile("ci", max_examples=60, **_HYPOTHESIS_COMMON)
-hypothesis_settings.register_profile("thorough", max_examples=600, **_HYPOTHESIS_COMMON)
-hypothesis_settings.load_profile(os.environ.get("WW_HYPOTHESIS", "ci"))
 
 # Playwright drives the browser from the test thread while live_server serves Django.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

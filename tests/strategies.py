@@ -1,7 +1,22 @@
 """Hypothesis strategies for what a visitor can send: any text, any JSON value, and values that
 are nearly right, so that the property tests reach the code after validation too."""
 
-from hypothesis import strategies as st
+import os
+
+from hypothesis import HealthCheck, settings as hypothesis_settings, strategies as st
+
+# Hypothesis: the property tests of what visitors send (tests/registration, tests/feedback) go
+# through the real endpoints and database, so each example costs a request or two. "ci" (the
+# default) keeps the suite's run time modest; WW_HYPOTHESIS=thorough searches ten times longer.
+# Examples share the test's fixtures (a session page, a logged-in admin), which is intended.
+_HYPOTHESIS_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("ci", max_examples=60, **_HYPOTHESIS_COMMON)
+hypothesis_settings.register_profile("thorough", max_examples=600, **_HYPOTHESIS_COMMON)
+hypothesis_settings.load_profile(os.environ.get("WW_HYPOTHESIS", "ci"))
+
 
 # Any code point, lone surrogates (which JSON's "\ud800" escapes can carry) included.
 any_text = st.text(st.characters(exclude_categories=()), max_size=300)

@@ -3,7 +3,7 @@ endpoint, the widget's form or the service (answers and comments added later), t
 one of ours (never a 5xx), nothing is half-written, nothing stored holds a character the text
 rule refuses or a detail the scrubber takes out, and the report exports to CSV and XLSX.
 
-Example counts are the suite's Hypothesis profile (tests/conftest.py: "ci", 60 per test)."""
+Example counts are the Hypothesis profile in tests/strategies.py ("ci": 60 per test)."""
 
 import csv
 import io

@@ -3,7 +3,7 @@ endpoints, the HTML form or a caller to the service, the answer is one of ours (
 nothing is half-written, nothing stored holds a character the text rule refuses, and every
 stored row exports to CSV and XLSX through the admin's real export.
 
-Example counts are the suite's Hypothesis profile (tests/conftest.py: "ci", 60 per test)."""
+Example counts are the Hypothesis profile in tests/strategies.py ("ci": 60 per test)."""
 
 import csv
 import io
