@@ -1,4 +1,7 @@
-"""Per-IP rate limits for the public POST endpoints (registration, cancellation, feedback).
+"""Rate limits for the public POST endpoints (registration, cancellation, feedback), counted
+per client network (``client_network()``: an IPv4 address, an IPv6 /64) or per a value the
+caller names; ``limit_retry_after()`` gives the seconds a 429's ``Retry-After`` says. How the
+registration limits fit together is ``registration/limits.py``.
 
 Counts live in Django's cache through django-ratelimit, so they hold across processes and
 machines when the host's cache is shared (Redis, Memcached). django-ratelimit keys each counter
@@ -14,7 +17,7 @@ one the site's own proxy appended, which a visitor cannot forge by sending the h
 themselves. django-ratelimit itself would refuse such a list with a ``ValueError``.
 
 Limits are settings of ours (``WAGTAIL_WEBINARS["REGISTRATION_RATE_LIMIT"]`` …) in
-django-ratelimit's notation, ``"20/h"``; ``None`` switches a limit off.
+django-ratelimit's notation, ``"300/h"``; ``None`` switches a limit off.
 """
 
 from __future__ import annotations

@@ -81,15 +81,17 @@ def _handle_post(request: HttpRequest, page) -> HttpResponse:
 
 def _handle_readable_post(request: HttpRequest, page) -> HttpResponse:
     form = build_form(page, request.POST)
+    # The limits of registration/limits.py, as the JSON endpoints count them: every POST, then
+    # refused input in a budget of its own, or a valid registration in the network's and the
+    # address's budgets.
     wait = limits.refused_any_post(request)
     if wait is None and not form.is_valid():
         wait = limits.refused_invalid(request)
         if wait is None:
             return _render_form_page(request, page, form)
-    if wait is None:
-        data = form.get_registration_request()
+    elif wait is None:
         page_ids = [s.pk for s in form.selected_sessions()] if is_series(page) else [page.pk]
-        wait = limits.refused_valid(request, data.email, page_ids)
+        wait = limits.refused_valid(request, form.get_registration_request().email, page_ids)
     if wait is not None:
         return _rate_limited_form_page(request, page, form, wait)
     data = form.get_registration_request()
