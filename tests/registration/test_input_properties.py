@@ -278,3 +278,18 @@ def test_the_service_refuses_bad_text_with_validation_errors_only(session, field
     event("stored")
     for registration in Registration.objects.all():
         assert_storable(registration)
+
+
+@override_settings(WAGTAIL_WEBINARS={**NO_LIMITS, "CANCEL_RATE_LIMIT": None})
+def test_any_json_body_to_cancel_is_answered_by_us(client, session):
+    outcome = register(session, RegistrationRequest(name="Anna", email="anna@kommun.example"))
+    url = "/kalender/webbinarier/api/registrations/cancel/"
+    tokens = st.one_of(st.just(outcome.registration.token), texts, json_values)
+
+    @given(body=perturbed({"token": "ogiltig"}, {"token": tokens}))
+    def post_anything(body):
+        response = client.post(url, json.dumps(body), content_type="application/json")
+        assert response.status_code in (200, 400, 404), response.content
+        assert response["Content-Type"].startswith("application/json")
+
+    post_anything()
