@@ -88,7 +88,9 @@ def main() -> None:
 
     base_size = args.sizes[0]
     base_time = results[base_size][0]
-    print(f"series feed, median of {args.iterations} requests each (baseline: {base_size} sessions)")
+    print(
+        f"series feed, median of {args.iterations} requests each (baseline: {base_size} sessions)"
+    )
     print(f"{'sessions':>9} {'time':>10} {'queries':>8} {'time per session vs baseline':>30}")
     for size, (elapsed, queries) in results.items():
         per_session = (elapsed / size) / (base_time / base_size)

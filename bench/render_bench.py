@@ -131,8 +131,12 @@ def main() -> None:
     session_ms = statistics.median(times["session"]) * 1000
     plain_ms = statistics.median(times["plain"]) * 1000
     print(f"iterations: {args.iterations} of each page, after {args.warmup} warm-up requests")
-    print(f"plain Wagtail page (baseline): median {plain_ms:.2f} ms, {queries['plain']} SQL queries")
-    print(f"demo session page:             median {session_ms:.2f} ms, {queries['session']} SQL queries")
+    print(
+        f"plain Wagtail page (baseline): median {plain_ms:.2f} ms, {queries['plain']} SQL queries"
+    )
+    print(
+        f"demo session page:             median {session_ms:.2f} ms, {queries['session']} SQL queries"
+    )
     no_form_ms = statistics.median(times["no_form"]) * 1000
     print(f"ratio session/plain: {session_ms / plain_ms:.2f} (goal: at most 1.3)")
     print(

@@ -22,13 +22,18 @@ PAGE = 'swapper.get_model_name("wagtailcore", "Page")'
 
 
 def rewrite(text: str) -> str:
-    text = text.replace("migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL)",
-                        'swapper.dependency("wagtailcore", "Page")')
+    text = text.replace(
+        "migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL)",
+        'swapper.dependency("wagtailcore", "Page")',
+    )
     for setting, model in OURS.items():
-        text = text.replace(f"migrations.swappable_dependency(settings.{setting})",
-                            f'swapper.dependency("wagtail_webinars", "{model}")')
-        text = text.replace(f"settings.{setting}",
-                            f'swapper.get_model_name("wagtail_webinars", "{model}")')
+        text = text.replace(
+            f"migrations.swappable_dependency(settings.{setting})",
+            f'swapper.dependency("wagtail_webinars", "{model}")',
+        )
+        text = text.replace(
+            f"settings.{setting}", f'swapper.get_model_name("wagtail_webinars", "{model}")'
+        )
     text = text.replace("settings.WAGTAIL_PAGE_MODEL", PAGE)
     text = re.sub(r"""to=['"]wagtailcore\.page['"]""", f"to={PAGE}", text)
     # Our concrete pages subclass wagtail.models.Page itself, whatever the base page model: their
@@ -46,11 +51,21 @@ def rewrite(text: str) -> str:
         name = f'swapper.get_model_name("wagtail_webinars", "{model}")'
         dependency = f'swapper.dependency("wagtail_webinars", "{model}")'
         if name in text and dependency not in text:
-            text = text.replace("    dependencies = [\n", f"    dependencies = [\n        {dependency},\n", 1)
+            text = text.replace(
+                "    dependencies = [\n", f"    dependencies = [\n        {dependency},\n", 1
+            )
     if "swapper." in text and "import swapper" not in text:
-        text = text.replace("from django.db import migrations", "import swapper\nfrom django.db import migrations", 1)
+        text = text.replace(
+            "from django.db import migrations",
+            "import swapper\nfrom django.db import migrations",
+            1,
+        )
     if "swapper." in text and "set_app_prefix" not in text:
-        text = text.replace("\n\nclass Migration(", '\n\nswapper.set_app_prefix("wagtailcore", "wagtail")\n\n\nclass Migration(', 1)
+        text = text.replace(
+            "\n\nclass Migration(",
+            '\n\nswapper.set_app_prefix("wagtailcore", "wagtail")\n\n\nclass Migration(',
+            1,
+        )
     if "settings." not in text.split("class Migration(", 1)[1]:
         text = text.replace("from django.conf import settings\n", "")
     return text

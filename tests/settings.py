@@ -85,7 +85,9 @@ if os.environ.get("WW_DB") == "postgres":
         }
     }
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "test.sqlite3"}}
+    DATABASES = {
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "test.sqlite3"}
+    }
 
 if os.environ.get("WW_CACHE") == "redis":
     CACHES = {

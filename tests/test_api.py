@@ -59,7 +59,9 @@ def test_session_gives_its_computed_status(client, home):
 def test_speakers_are_nested_with_their_role_in_editor_order(client, home):
     session = WebinarSessionPageFactory(parent=home)
     PageSpeakerFactory(page=session, speaker__name="Vian Tahir", role="Inspiratör", sort_order=0)
-    PageSpeakerFactory(page=session, speaker__name="Anna Moderatorsson", role="Moderator", sort_order=1)
+    PageSpeakerFactory(
+        page=session, speaker__name="Anna Moderatorsson", role="Moderator", sort_order=1
+    )
     speakers = page_detail(client, session)["webinar_speakers"]
     assert [(s["role"], s["speaker"]["name"]) for s in speakers] == [
         ("Inspiratör", "Vian Tahir"),
@@ -86,7 +88,9 @@ def test_a_draft_speaker_is_left_out(client, home):
 def test_contacts_are_nested_with_their_role_on_the_page(client, home):
     session = WebinarSessionPageFactory(parent=home)
     PageContactPersonFactory(
-        page=session, contact__name="Lena Lindgren", contact__email="lena@example.org",
+        page=session,
+        contact__name="Lena Lindgren",
+        contact__email="lena@example.org",
         role="Frågor om anmälan",
     )
     (contact,) = page_detail(client, session)["webinar_contacts"]
@@ -98,7 +102,8 @@ def test_contacts_are_nested_with_their_role_on_the_page(client, home):
 
 def test_join_link_sent_only_to_registrants_is_not_in_the_api(client, home):
     session = WebinarSessionPageFactory(
-        parent=home, stream_url="https://play.example.org/hemlig",
+        parent=home,
+        stream_url="https://play.example.org/hemlig",
         join_link_visibility=JoinLinkVisibility.REGISTRANTS,
     )
     data = page_detail(client, session)
@@ -164,20 +169,30 @@ def test_speakers_endpoint_lists_published_speakers_only(client, home):
 def test_contacts_endpoint_gives_every_field(client, home):
     contact = ContactPersonFactory(name="Anna-Lena Pogulis", email="al@example.org")
     data = client.get(f"/api/v2/webinar_contacts/{contact.pk}/").json()
-    assert (data["name"], data["role"], data["email"]) == ("Anna-Lena Pogulis", "Projektledare", "al@example.org")
+    assert (data["name"], data["role"], data["email"]) == (
+        "Anna-Lena Pogulis",
+        "Projektledare",
+        "al@example.org",
+    )
 
 
 @time_machine.travel(NOW, tick=False)
 def test_notices_endpoint_lists_only_current_notices_with_offset_dates(client, home):
     NoticeFactory(title="Aktuell", show_from=NOW - datetime.timedelta(days=1))
-    NoticeFactory(title="Gammal", show_from=NOW - datetime.timedelta(days=9), show_until=NOW - datetime.timedelta(days=2))
+    NoticeFactory(
+        title="Gammal",
+        show_from=NOW - datetime.timedelta(days=9),
+        show_until=NOW - datetime.timedelta(days=2),
+    )
     items = client.get("/api/v2/webinar_notices/?fields=*").json()["items"]
     assert [i["title"] for i in items] == ["Aktuell"]
     assert items[0]["show_from"] == "2027-02-28T10:00:00+01:00"  # NOW less a day, in Stockholm
 
 
 def test_technical_help_endpoint_gives_the_questions(client, home):
-    TechnicalHelpFAQFactory(items=[("item", {"question": "Hackar bilden?", "answer": "<p>Stäng andra flikar.</p>"})])
+    TechnicalHelpFAQFactory(
+        items=[("item", {"question": "Hackar bilden?", "answer": "<p>Stäng andra flikar.</p>"})]
+    )
     items = client.get("/api/v2/webinar_technical_help/?fields=*").json()["items"]
     assert items[0]["items"][0]["value"]["question"] == "Hackar bilden?"
 

@@ -147,7 +147,9 @@ def test_a_closed_session_says_why_in_the_visitors_language(client, session):
 @override_settings(WAGTAIL_WEBINARS={"PRIVACY_POLICY_URL": "https://skr.example/integritet"})
 def test_series_registration_offers_its_open_dates(client, home):
     series = WebinarSeriesPageFactory(parent=home, title="Demokratisamtal")
-    first = WebinarSessionPageFactory(parent=series, start=START, end=START + datetime.timedelta(hours=1))
+    first = WebinarSessionPageFactory(
+        parent=series, start=START, end=START + datetime.timedelta(hours=1)
+    )
     data = registration_of(client, series)
     assert set(data) == KEYS
     assert data["privacy_policy_url"] == "https://skr.example/integritet"

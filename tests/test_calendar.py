@@ -81,7 +81,9 @@ def test_times_carry_the_webinars_zone_with_its_vtimezone(client, session):
 )
 def test_a_session_on_a_clock_change_day_keeps_its_hour(client, home, day, utc_hour):
     start = datetime.datetime.combine(day, datetime.time(10), STOCKHOLM)
-    session = WebinarSessionPageFactory(parent=home, start=start, end=start + datetime.timedelta(hours=1))
+    session = WebinarSessionPageFactory(
+        parent=home, start=start, end=start + datetime.timedelta(hours=1)
+    )
 
     response = client.get(calendar_url(session))
 
@@ -200,7 +202,9 @@ def test_a_series_feed_costs_the_same_queries_for_few_and_many_dates(client, hom
         series = WebinarSeriesPageFactory(parent=home)
         for n in range(count):
             start = START + datetime.timedelta(days=n)
-            WebinarSessionPageFactory(parent=series, start=start, end=start + datetime.timedelta(hours=1))
+            WebinarSessionPageFactory(
+                parent=series, start=start, end=start + datetime.timedelta(hours=1)
+            )
         client.get(f"{PREFIX}/series/{series.pk}/calendar.ics")  # warm Wagtail's site cache
         with CaptureQueriesContext(connection) as captured:
             assert client.get(f"{PREFIX}/series/{series.pk}/calendar.ics").status_code == 200
@@ -215,7 +219,9 @@ def test_a_series_feed_costs_the_same_queries_for_few_and_many_dates(client, hom
 def test_the_session_page_links_google_and_outlook_with_the_files_times(client, session):
     html = client.get(session.url).content.decode()
 
-    google = next(a for a in html.split('href="')[1:] if a.startswith("https://calendar.google.com"))
+    google = next(
+        a for a in html.split('href="')[1:] if a.startswith("https://calendar.google.com")
+    )
     query = parse_qs(urlsplit(google.split('"')[0].replace("&amp;", "&")).query)
     assert query["text"] == ["Det demokratiska samtalet"]
     assert query["dates"] == ["20270313T090000Z/20270313T103000Z"]

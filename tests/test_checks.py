@@ -24,8 +24,11 @@ def test_the_test_site_passes_every_check():
 def test_e001_names_the_missing_apps(monkeypatch):
     # Not override_settings(INSTALLED_APPS): Wagtail 8's apps mount API routers in ready(), which
     # cannot run twice, so the registry is left alone and the check sees two apps fewer.
-    configs = [c for c in checks.apps.get_app_configs()
-               if c.name not in ("wagtail.api.v2", "rest_framework")]
+    configs = [
+        c
+        for c in checks.apps.get_app_configs()
+        if c.name not in ("wagtail.api.v2", "rest_framework")
+    ]
     monkeypatch.setattr(checks.apps, "get_app_configs", lambda: configs)
     messages = checks.check_required_apps()
     assert ids(messages) == ["wagtail_webinars.E001"]
@@ -117,7 +120,11 @@ def test_e007_silent_with_wagtails_own_page_model():
     assert checks.check_page_models_swapped() == []
 
 
-@pytest.mark.parametrize("check", sorted({*checks.WEBINAR_CHECKS, *checks.FEEDBACK_CHECKS}, key=lambda c: c.__name__), ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "check",
+    sorted({*checks.WEBINAR_CHECKS, *checks.FEEDBACK_CHECKS}, key=lambda c: c.__name__),
+    ids=lambda c: c.__name__,
+)
 def test_every_check_is_registered_with_django(check):
     from django.core.checks import registry
 
@@ -125,7 +132,10 @@ def test_every_check_is_registered_with_django(check):
 
 
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/9"}
+REDIS = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": "redis://127.0.0.1:6379/9",
+}
 
 
 def deploy_ids():

@@ -34,7 +34,10 @@ def request_with(**meta):
 )
 def test_behind_a_proxy_the_last_valid_forwarded_address_is_the_visitor(forwarded, expected):
     with PROXIED:
-        assert client_address(request_with(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)) == expected
+        assert (
+            client_address(request_with(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded))
+            == expected
+        )
 
 
 def test_without_a_proxy_setting_the_forwarded_header_is_ignored():
@@ -72,10 +75,19 @@ def register(client, session, email, forwarded):
 @PROXIED
 @override_settings(WAGTAIL_WEBINARS={"REGISTRATION_RATE_LIMIT": "2/m"})
 def test_a_forwarded_list_is_counted_per_visitor_not_a_500(client, session):
-    assert register(client, session, "a@kiruna.example", "203.0.113.1, 198.51.100.1").status_code == 201
-    assert register(client, session, "b@kiruna.example", "203.0.113.2, 198.51.100.1").status_code == 201
+    assert (
+        register(client, session, "a@kiruna.example", "203.0.113.1, 198.51.100.1").status_code
+        == 201
+    )
+    assert (
+        register(client, session, "b@kiruna.example", "203.0.113.2, 198.51.100.1").status_code
+        == 201
+    )
     # The same visitor, whatever they put first in the header themselves, is over the limit …
-    assert register(client, session, "c@kiruna.example", "203.0.113.3, 198.51.100.1").status_code == 429
+    assert (
+        register(client, session, "c@kiruna.example", "203.0.113.3, 198.51.100.1").status_code
+        == 429
+    )
     # … and another visitor behind the same proxy is not.
     assert register(client, session, "d@kiruna.example", "198.51.100.2").status_code == 201
     assert Registration.objects.count() == 3

@@ -130,9 +130,7 @@ def test_check_says_when_the_two_lists_disagree():
 def test_check_refuses_credentials_and_missing_middleware(settings):
     assert "wagtail_webinars.W011" in _ids(CORS_ALLOW_CREDENTIALS=True)
     middleware = [m for m in settings.MIDDLEWARE if "corsheaders" not in m]
-    assert "wagtail_webinars.E010" in _ids(
-        CORS_ALLOWED_ORIGINS=[FRONTEND], MIDDLEWARE=middleware
-    )
+    assert "wagtail_webinars.E010" in _ids(CORS_ALLOWED_ORIGINS=[FRONTEND], MIDDLEWARE=middleware)
     assert "wagtail_webinars.E010" not in _ids(MIDDLEWARE=middleware)
 
 

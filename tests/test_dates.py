@@ -64,4 +64,6 @@ def test_session_over_two_days_names_both_days():
 def test_times_follow_the_webinars_time_zone_setting():
     start = datetime.datetime(2027, 2, 16, 9, 0, tzinfo=datetime.UTC)
     with translation.override("sv"):
-        assert webinar_timespan(start, start + datetime.timedelta(hours=1)).endswith("kl. 11.00–12.00")
+        assert webinar_timespan(start, start + datetime.timedelta(hours=1)).endswith(
+            "kl. 11.00–12.00"
+        )

@@ -40,8 +40,17 @@ def load():
 def snapshot():
     """Every row the demo touches, with every field value, plus row counts."""
     models = [
-        Page, Revision, WebinarSeriesPage, WebinarSessionPage, WebinarListingPage, PageSpeaker,
-        PageContactPerson, Speaker, ContactPerson, Notice, TechnicalHelpFAQ,
+        Page,
+        Revision,
+        WebinarSeriesPage,
+        WebinarSessionPage,
+        WebinarListingPage,
+        PageSpeaker,
+        PageContactPerson,
+        Speaker,
+        ContactPerson,
+        Notice,
+        TechnicalHelpFAQ,
     ]
     return {
         model.__name__: [
@@ -90,8 +99,12 @@ def test_first_session_carries_the_reference_programme(home):
     assert session.audience == "Ledande förtroendevalda"
     assert session.lead.startswith("Sociala medier är positivt för att mötas")
     assert blocks["heading"]["text"] == "Hur hanterar man ett drev?"
-    assert list(blocks["bullet_list"]["items"])[0] == "Likheter och skillnader mellan kritik och drev."
-    assert blocks["questions_note"]["text"] == "Det kommer att finnas tid för frågor under sändningen."
+    assert (
+        list(blocks["bullet_list"]["items"])[0] == "Likheter och skillnader mellan kritik och drev."
+    )
+    assert (
+        blocks["questions_note"]["text"] == "Det kommer att finnas tid för frågor under sändningen."
+    )
     assert blocks["after_broadcast"]["heading"] == "Efter webbsändningen"
     assert len(blocks["after_broadcast"]["discussion_questions"]) == 2
 
@@ -108,9 +121,16 @@ def test_vian_tahir_is_inspirator_on_every_session(home):
 def test_contact_persons_have_a_role_per_page(home):
     load()
     series = WebinarSeriesPage.objects.get(title=SERIES_TITLE)
-    rows = [(c.contact.name, c.contact.role, c.contact.email, c.role) for c in series.get_contacts()]
+    rows = [
+        (c.contact.name, c.contact.role, c.contact.email, c.role) for c in series.get_contacts()
+    ]
     assert rows == [
-        ("Anna-Lena Pogulis", "Projektledare", "anna-lena.pogulis@example.org", "Informationsansvarig"),
+        (
+            "Anna-Lena Pogulis",
+            "Projektledare",
+            "anna-lena.pogulis@example.org",
+            "Informationsansvarig",
+        ),
         ("Lena Lindgren", "Projektledare", "lena.lindgren@example.org", "Frågor om anmälan"),
     ]
 
@@ -159,7 +179,11 @@ def test_the_broadcast_is_named_once_with_link_text_and_skr_by_its_current_name(
 
 def test_pages_are_published_with_a_revision_and_snippets_are_live(home):
     load()
-    pages = [*WebinarSessionPage.objects.all(), *WebinarSeriesPage.objects.all(), *WebinarListingPage.objects.all()]
+    pages = [
+        *WebinarSessionPage.objects.all(),
+        *WebinarSeriesPage.objects.all(),
+        *WebinarListingPage.objects.all(),
+    ]
     assert len(pages) == 6
     for page in pages:
         assert page.live and not page.has_unpublished_changes

@@ -47,13 +47,19 @@ def install_as_documented(site: Path) -> None:
     text = settings.read_text()
     assert "INSTALLED_APPS = [\n" in text
     settings.write_text(
-        text.replace("INSTALLED_APPS = [\n", "INSTALLED_APPS = [\n" + "".join(f"    {a}\n" for a in apps), 1)
+        text.replace(
+            "INSTALLED_APPS = [\n", "INSTALLED_APPS = [\n" + "".join(f"    {a}\n" for a in apps), 1
+        )
     )
 
     urls = site / "hostsite" / "urls.py"
-    (our_line,) = [line for line in doc_block("urls").splitlines() if "wagtail_webinars.urls" in line]
+    (our_line,) = [
+        line for line in doc_block("urls").splitlines() if "wagtail_webinars.urls" in line
+    ]
     text = urls.read_text()
-    wagtail_line = next(line for line in text.splitlines() if 'path("", include(wagtail_urls))' in line)
+    wagtail_line = next(
+        line for line in text.splitlines() if 'path("", include(wagtail_urls))' in line
+    )
     indent = wagtail_line[: len(wagtail_line) - len(wagtail_line.lstrip())]
     urls.write_text(text.replace(wagtail_line, indent + our_line.strip() + "\n" + wagtail_line, 1))
 

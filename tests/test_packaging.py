@@ -43,8 +43,20 @@ FEEDBACK_FILES = {
 }
 LEFT_OUT = ("tests/", "example_project/", "docs/", "bench/", "scripts/", "node_modules/", ".ci/")
 NOT_SOURCE = shutil.ignore_patterns(
-    ".git", ".venv*", "node_modules", "build", "dist", "*.egg-info", "__pycache__", "*.pyc",
-    "*.sqlite3", ".pytest_cache", ".ruff_cache", "test-results", "media", "static_collected",
+    ".git",
+    ".venv*",
+    "node_modules",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    "*.pyc",
+    "*.sqlite3",
+    ".pytest_cache",
+    ".ruff_cache",
+    "test-results",
+    "media",
+    "static_collected",
 )
 
 
@@ -155,7 +167,13 @@ def test_wheel_names_its_dependencies(dists):
         metadata_name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
         metadata = wheel.read(metadata_name).decode()
     requires = {
-        line.split(":", 1)[1].strip().split(" ")[0].split(";")[0].split("<")[0].split(">")[0].lower()
+        line.split(":", 1)[1]
+        .strip()
+        .split(" ")[0]
+        .split(";")[0]
+        .split("<")[0]
+        .split(">")[0]
+        .lower()
         for line in metadata.splitlines()
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     }
@@ -170,8 +188,15 @@ def test_tests_example_project_docs_and_bench_are_left_out(kind, wheel_names, sd
 
 
 def test_sdist_carries_what_a_source_build_needs(sdist_names):
-    assert {"setup.py", "setup.cfg", "pyproject.toml", "MANIFEST.in", "README.md", "LICENSE",
-            "CHANGELOG.md"} <= sdist_names
+    assert {
+        "setup.py",
+        "setup.cfg",
+        "pyproject.toml",
+        "MANIFEST.in",
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.md",
+    } <= sdist_names
     assert "wagtail_webinars/locale/sv/LC_MESSAGES/django.mo" in sdist_names
     assert "wagtail_webinars/feedback/locale/sv/LC_MESSAGES/django.mo" in sdist_names
     assert "wagtail_webinars/templates/wagtail_webinars/base.html" in sdist_names

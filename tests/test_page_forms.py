@@ -52,7 +52,9 @@ def test_a_time_the_clocks_repeat_is_refused_in_swedish():
 
 def test_the_editor_sees_the_stored_time_as_the_programme_says_it(home):
     start = datetime.datetime(2027, 3, 13, 10, 0, tzinfo=STOCKHOLM)
-    session = WebinarSessionPageFactory(parent=home, start=start, end=start + datetime.timedelta(hours=1))
+    session = WebinarSessionPageFactory(
+        parent=home, start=start, end=start + datetime.timedelta(hours=1)
+    )
     editor = get_user_model().objects.create_superuser("redaktor", "r@example.se", "x")
     form_class = WebinarSessionPage.get_edit_handler().get_form_class()
 

@@ -26,6 +26,7 @@ from wagtail_webinars.models import ComputedStatus, SessionStatus
 
 pytestmark = pytest.mark.django_db
 
+
 class _Outline(HTMLParser):
     """Heading levels of a document, in order, and the landmarks it has."""
 
@@ -72,7 +73,9 @@ def test_session_must_end_after_it_starts(home):
 def test_live_and_ended_follow_from_the_clock(home, offset_minutes, expected):
     start = timezone.now()
     session = WebinarSessionPageFactory.build(start=start, end=start + datetime.timedelta(hours=1))
-    assert session.get_computed_status(start + datetime.timedelta(minutes=offset_minutes)) == expected
+    assert (
+        session.get_computed_status(start + datetime.timedelta(minutes=offset_minutes)) == expected
+    )
 
 
 def test_cancelled_session_stays_cancelled_whatever_the_clock(home):
@@ -101,9 +104,7 @@ def test_session_page_shows_the_speakers_short_bio(client, home):
         speaker__bio="Forskar om näthat.\nHar skrivit boken Drevet.",
     )
     html = client.get(session.url).content.decode()
-    assert (
-        '<p class="ww-speaker__bio">Forskar om näthat.<br>Har skrivit boken Drevet.</p>' in html
-    )
+    assert '<p class="ww-speaker__bio">Forskar om näthat.<br>Har skrivit boken Drevet.</p>' in html
 
 
 def test_a_speaker_without_a_bio_gets_no_empty_paragraph(client, home):
@@ -147,7 +148,9 @@ def test_public_stream_url_is_shown_before_the_broadcast(client, home):
 def test_recording_link_names_the_session_after_the_broadcast(client, home):
     start = timezone.now() - datetime.timedelta(days=2)
     session = WebinarSessionPageFactory(
-        parent=home, title="Hur hanterar man ett drev?", start=start,
+        parent=home,
+        title="Hur hanterar man ett drev?",
+        start=start,
         recording_url="https://play.example.org/inspelning",
     )
     html = client.get(session.url).content.decode()
@@ -163,8 +166,15 @@ def test_session_page_has_one_h1_and_no_skipped_heading_level(client, home):
             ("heading", {"text": "Hur hanterar man ett drev?", "level": "h4"}),
             ("paragraph", "<h4>Bakgrund</h4><p>Text</p>"),
             ("bullet_list", {"intro": "", "items": ["Kritik och drev"]}),
-            ("after_broadcast", {"heading": "Efter webbsändningen", "text": "<p>Samtala</p>",
-                                 "discussion_questions": ["Hur skapar vi tillit?"], "documents": []}),
+            (
+                "after_broadcast",
+                {
+                    "heading": "Efter webbsändningen",
+                    "text": "<p>Samtala</p>",
+                    "discussion_questions": ["Hur skapar vi tillit?"],
+                    "documents": [],
+                },
+            ),
             ("heading", {"text": "Ytterligare tillfällen", "level": "h4"}),
         ],
     )
@@ -173,7 +183,7 @@ def test_session_page_has_one_h1_and_no_skipped_heading_level(client, home):
     levels = outline(html).levels
     assert levels.count(1) == 1 and levels[0] == 1
     assert skipped_levels(levels) == [], levels
-    assert "<h3 class=\"ww-heading\">Hur hanterar man ett drev?</h3>" in html
+    assert '<h3 class="ww-heading">Hur hanterar man ett drev?</h3>' in html
 
 
 def test_a_new_heading_block_is_an_h3_under_the_programmes_h2():
@@ -189,8 +199,12 @@ def test_session_page_has_a_main_landmark_and_json_ld(client, home):
 
 def test_session_in_a_series_lists_the_other_dates_of_the_series(client, home):
     series = WebinarSeriesPageFactory(parent=home, title="Det demokratiska samtalet")
-    first = WebinarSessionPageFactory(parent=series, title="Första", start=timezone.now() + datetime.timedelta(days=1))
-    WebinarSessionPageFactory(parent=series, title="Andra", start=timezone.now() + datetime.timedelta(days=30))
+    first = WebinarSessionPageFactory(
+        parent=series, title="Första", start=timezone.now() + datetime.timedelta(days=1)
+    )
+    WebinarSessionPageFactory(
+        parent=series, title="Andra", start=timezone.now() + datetime.timedelta(days=30)
+    )
     html = client.get(first.url).content.decode()
     assert "En seminarieserie" in html
     assert '<span class="ww-session-list__title" aria-current="page">Första</span>' in html
@@ -203,9 +217,15 @@ def test_session_in_a_series_lists_the_other_dates_of_the_series(client, home):
 def test_series_lists_upcoming_sessions_first_then_past(client, home):
     series = WebinarSeriesPageFactory(parent=home)
     now = timezone.now()
-    past = WebinarSessionPageFactory(parent=series, title="Förra", start=now - datetime.timedelta(days=3))
-    later = WebinarSessionPageFactory(parent=series, title="Senare", start=now + datetime.timedelta(days=9))
-    soon = WebinarSessionPageFactory(parent=series, title="Snart", start=now + datetime.timedelta(days=2))
+    past = WebinarSessionPageFactory(
+        parent=series, title="Förra", start=now - datetime.timedelta(days=3)
+    )
+    later = WebinarSessionPageFactory(
+        parent=series, title="Senare", start=now + datetime.timedelta(days=9)
+    )
+    soon = WebinarSessionPageFactory(
+        parent=series, title="Snart", start=now + datetime.timedelta(days=2)
+    )
     upcoming, past_sessions = series.get_sessions()
     assert [s.pk for s in upcoming] == [soon.pk, later.pk]
     assert [s.pk for s in past_sessions] == [past.pk]
@@ -218,10 +238,18 @@ def test_series_page_shows_upcoming_then_past_sessions_with_their_dates(client, 
     WebinarSessionPageFactory(parent=series, title="Senare", start=at(4, 10, 10))
     WebinarSessionPageFactory(parent=series, title="Snart", start=at(3, 13, 10))
     html = client.get(series.url).content.decode()
-    order = [html.index(text) for text in (
-        "Kommande webbinarier", ">Snart</a>", "lördag 13 mars 2027 kl. 10.00–11.30", ">Senare</a>",
-        "Tidigare webbinarier", ">Förra</a>", "tisdag 6 oktober 2026 kl. 10.00–11.30",
-    )]
+    order = [
+        html.index(text)
+        for text in (
+            "Kommande webbinarier",
+            ">Snart</a>",
+            "lördag 13 mars 2027 kl. 10.00–11.30",
+            ">Senare</a>",
+            "Tidigare webbinarier",
+            ">Förra</a>",
+            "tisdag 6 oktober 2026 kl. 10.00–11.30",
+        )
+    ]
     assert order == sorted(order)
 
 
@@ -306,7 +334,9 @@ def test_notice_shown_only_within_its_dates(client, home):
 def test_the_explorer_shows_a_sessions_date_beside_its_title(home):
     start = datetime.datetime(2027, 3, 16, 10, 0, tzinfo=STOCKHOLM)
     session = WebinarSessionPageFactory(
-        parent=home, title="Det demokratiska samtalet", start=start,
+        parent=home,
+        title="Det demokratiska samtalet",
+        start=start,
         end=start + datetime.timedelta(hours=1),
     )
     assert session.get_admin_display_title() == "Det demokratiska samtalet (2027-03-16 10:00)"
@@ -315,7 +345,9 @@ def test_the_explorer_shows_a_sessions_date_beside_its_title(home):
 def test_the_explorer_lists_a_sessions_date(admin_client, home):
     start = datetime.datetime(2027, 3, 16, 10, 0, tzinfo=STOCKHOLM)
     WebinarSessionPageFactory(
-        parent=home, title="Det demokratiska samtalet", start=start,
+        parent=home,
+        title="Det demokratiska samtalet",
+        start=start,
         end=start + datetime.timedelta(hours=1),
     )
     html = admin_client.get(f"/admin/pages/{home.pk}/").content.decode()
@@ -324,8 +356,11 @@ def test_the_explorer_lists_a_sessions_date(admin_client, home):
 
 def test_the_series_text_comes_under_its_heading_before_the_form(client, home):
     series = WebinarSeriesPageFactory(parent=home, body=[("paragraph", "<p>Om serien</p>")])
-    WebinarSessionPageFactory(parent=series, start=NOW + datetime.timedelta(days=7),
-                              end=NOW + datetime.timedelta(days=7, hours=1))
+    WebinarSessionPageFactory(
+        parent=series,
+        start=NOW + datetime.timedelta(days=7),
+        end=NOW + datetime.timedelta(days=7, hours=1),
+    )
     html = client.get(series.url).content.decode()
     text = html.index("<p>Om serien</p>")
     assert html.index('<h2 id="ww-about-heading">Om webbinarieserien</h2>') < text

@@ -29,7 +29,9 @@ def found(queryset, text) -> set[int]:
 
 def test_session_is_found_by_its_lead(home, committed):
     with committed():
-        session = WebinarSessionPageFactory(parent=home, lead="Förtroendevalda utsätts för drev och troll.")
+        session = WebinarSessionPageFactory(
+            parent=home, lead="Förtroendevalda utsätts för drev och troll."
+        )
         WebinarSessionPageFactory(parent=home, lead="Om budgetarbete i regionen.")
     assert found(WebinarSessionPage.objects.live(), "troll") == {session.pk}
 
@@ -64,7 +66,9 @@ def test_session_is_found_through_the_site_wide_page_search(home, committed):
     from wagtail.models import Page
 
     with committed():
-        session = WebinarSessionPageFactory(parent=home, lead="Riskbedömning av politiska processer.")
+        session = WebinarSessionPageFactory(
+            parent=home, lead="Riskbedömning av politiska processer."
+        )
     assert session.pk in found(Page.objects.live(), "riskbedömning")
 
 
@@ -77,7 +81,9 @@ def test_session_is_found_through_the_site_wide_page_search(home, committed):
         ("technicalhelpfaq", TechnicalHelpFAQFactory, "livesändning", {}),
     ],
 )
-def test_snippets_are_searchable_in_the_admin(admin_client, committed, model_name, factory, text, kwargs):
+def test_snippets_are_searchable_in_the_admin(
+    admin_client, committed, model_name, factory, text, kwargs
+):
     with committed():
         wanted = factory(**kwargs)
         other = factory(**dict.fromkeys(kwargs, "Någon annan")) if kwargs else None

@@ -154,8 +154,14 @@ def preview(obj) -> str:
 
 
 def test_speaker_preview_renders_the_speaker_in_the_host_shell(home):
-    html = preview(SpeakerFactory(name="Vian Tahir", title="Nätsäkerhetsexpert",
-                                  photo=wagtail_factories.ImageFactory(), bio="Föreläser om näthat."))
+    html = preview(
+        SpeakerFactory(
+            name="Vian Tahir",
+            title="Nätsäkerhetsexpert",
+            photo=wagtail_factories.ImageFactory(),
+            bio="Föreläser om näthat.",
+        )
+    )
     assert "data-host-header" in html
     assert '<h1 id="ww-title">Vian Tahir</h1>' in html
     assert "Nätsäkerhetsexpert" in html and "Föreläser om näthat." in html
@@ -176,7 +182,9 @@ def test_notice_preview_renders_the_notice_and_its_period(home):
 def test_technical_help_preview_shows_an_unpublished_draft(home):
     faq = TechnicalHelpFAQFactory(
         live=False,
-        items=[("item", {"question": "Hur ser jag sändningen?", "answer": "<p>I webbläsaren.</p>"})],
+        items=[
+            ("item", {"question": "Hur ser jag sändningen?", "answer": "<p>I webbläsaren.</p>"})
+        ],
     )
     html = preview(faq)
     assert "Hur ser jag sändningen?" in html
@@ -186,8 +194,13 @@ def test_technical_help_preview_shows_an_unpublished_draft(home):
 def test_snippet_preview_in_the_admin(admin_client, home):
     speaker = SpeakerFactory(name="Vian Tahir")
     url = f"/admin/snippets/wagtail_webinars/speaker/preview/{speaker.pk}/"
-    form = {"name": "Vian Tahir", "title": "Nätsäkerhetsexpert", "organisation": "", "bio": "",
-            "photo": ""}
+    form = {
+        "name": "Vian Tahir",
+        "title": "Nätsäkerhetsexpert",
+        "organisation": "",
+        "bio": "",
+        "photo": "",
+    }
     assert admin_client.post(url, form).json()["is_valid"] is True
     html = admin_client.get(url, {"mode": ""}).content.decode()
     assert '<h1 id="ww-title">Vian Tahir</h1>' in html and "Nätsäkerhetsexpert" in html
@@ -201,6 +214,7 @@ def test_two_speakers_with_the_same_name_are_told_apart_in_the_chooser():
 
 
 def test_a_contact_person_is_shown_with_role_and_organisation():
-    contact = ContactPersonFactory.build(name="Lena Lindgren", role="Projektledare",
-                                         organisation="SKR")
+    contact = ContactPersonFactory.build(
+        name="Lena Lindgren", role="Projektledare", organisation="SKR"
+    )
     assert str(contact) == "Lena Lindgren, Projektledare, SKR"

@@ -22,10 +22,15 @@ def event_jsonld(html: str) -> dict:
 def test_session_event_json_ld_describes_an_online_event_with_its_performers(client, home):
     start = datetime.datetime(2027, 3, 13, 9, 0, tzinfo=datetime.UTC)
     session = WebinarSessionPageFactory(
-        parent=home, title="Det demokratiska samtalet", start=start,
-        end=start + datetime.timedelta(minutes=90), stream_url="https://play.example.org/live",
+        parent=home,
+        title="Det demokratiska samtalet",
+        start=start,
+        end=start + datetime.timedelta(minutes=90),
+        stream_url="https://play.example.org/live",
     )
-    PageSpeakerFactory(page=session, speaker__name="Vian Tahir", speaker__title="Nätsäkerhetsexpert")
+    PageSpeakerFactory(
+        page=session, speaker__name="Vian Tahir", speaker__title="Nätsäkerhetsexpert"
+    )
     data = event_jsonld(client.get(session.url).content.decode())
     assert data["@type"] == "Event"
     assert data["name"] == "Det demokratiska samtalet"

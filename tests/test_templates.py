@@ -87,7 +87,9 @@ def test_main_landmark_off_drops_our_main_for_a_host_that_has_its_own(client, se
 def test_stylesheet_has_no_external_assets_and_is_namespaced():
     from django.contrib.staticfiles import finders
 
-    css = pathlib.Path(finders.find("wagtail_webinars/css/webinars.css")).read_text(encoding="utf-8")
+    css = pathlib.Path(finders.find("wagtail_webinars/css/webinars.css")).read_text(
+        encoding="utf-8"
+    )
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
     assert "@import" not in css and "url(" not in css
     assert not re.search(r"https?://", css)

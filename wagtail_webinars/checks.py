@@ -52,7 +52,7 @@ def check_required_apps(app_configs=None, **kwargs) -> list[Error]:
         Error(
             f"wagtail_webinars needs these apps in INSTALLED_APPS: {', '.join(missing)}.",
             hint="Add them to INSTALLED_APPS; docs/installation.md lists the whole set. A site "
-            "upgrading from 0.1.0's development versions adds \"wagtail_webinars.feedback\" "
+            'upgrading from 0.1.0\'s development versions adds "wagtail_webinars.feedback" '
             "and runs migrate: the feedback answers stay where they are.",
             id="wagtail_webinars.E001",
         )
@@ -236,9 +236,7 @@ def check_cors(app_configs=None, **kwargs) -> list[Error | Warning]:
             messages.append(
                 Warning(
                     f'{SETTING_NAME}["ALLOWED_FRONTEND_ORIGINS"] and CORS_ALLOWED_ORIGINS '
-                    "disagree: "
-                    + ", ".join(sorted(normalised_ours ^ normalised_theirs))
-                    + ".",
+                    "disagree: " + ", ".join(sorted(normalised_ours ^ normalised_theirs)) + ".",
                     hint=f'Set the list once: leave {SETTING_NAME}["ALLOWED_FRONTEND_ORIGINS"] '
                     "out and it reads CORS_ALLOWED_ORIGINS, or set CORS_ALLOWED_ORIGINS = "
                     f'{SETTING_NAME}["ALLOWED_FRONTEND_ORIGINS"].',
@@ -269,7 +267,9 @@ def check_shared_cache(app_configs=None, **kwargs) -> list[Warning]:
     app process shares; with a per-process one, N processes let N times the limit through."""
     caches = getattr(settings, "CACHES", {})
     uses: dict[str, list[str]] = {}
-    uses.setdefault(getattr(settings, "RATELIMIT_USE_CACHE", "default"), []).append("the rate limits")
+    uses.setdefault(getattr(settings, "RATELIMIT_USE_CACHE", "default"), []).append(
+        "the rate limits"
+    )
     uses.setdefault("default", []).append("the feedback widget's de-duplication")
     messages = []
     for alias, users in sorted(uses.items()):

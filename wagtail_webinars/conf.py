@@ -31,7 +31,7 @@ DEFAULTS: dict[str, Any] = {
     # Origins (scheme://host[:port]) of separate frontends: they may POST to the JSON endpoints and
     # get CORS answers from them and from API v2. None: django-cors-headers' CORS_ALLOWED_ORIGINS.
     "ALLOWED_FRONTEND_ORIGINS": None,
-    # Feedback POSTs (HTML and JSON together) allowed per IP address, e.g. "30/m"; None: no limit.
+    # Feedback POSTs (HTML and JSON together) per client network, e.g. "30/m"; None: no limit.
     "FEEDBACK_RATE_LIMIT": "30/m",
     # Seconds within which identical feedback from one visitor is counted once.
     "FEEDBACK_DEDUP_SECONDS": 10,
@@ -50,9 +50,16 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_RETRY_BACKOFF": 60,
     # Hours before a session starts that webinars_send_reminders sends the reminder.
     "REMINDER_HOURS_BEFORE": 24,
-    # Registration POSTs (HTML and JSON together) allowed per IP address, e.g. "20/h"; None: no limit.
-    "REGISTRATION_RATE_LIMIT": "20/h",
-    # Cancellation POSTs allowed per IP address; None: no limit.
+    # Registration POSTs of any kind (HTML and JSON together) per client network: the hard cap
+    # that stops floods, e.g. "1000/h"; None: no limit. See registration/limits.py.
+    "REGISTRATION_RATE_LIMIT": "1000/h",
+    # Valid registrations per client network (an office behind one NAT address is one network).
+    "REGISTRATION_NETWORK_RATE_LIMIT": "300/h",
+    # Registrations refused for their input per client network: a budget of their own.
+    "REGISTRATION_FAILURE_RATE_LIMIT": "500/h",
+    # Valid registrations per e-mail address and webinar, from any network.
+    "REGISTRATION_ADDRESS_RATE_LIMIT": "5/h",
+    # Cancellation POSTs allowed per client network; None: no limit.
     "CANCEL_RATE_LIMIT": "20/h",
     # Text of the consent checkbox; None uses the package's translated default.
     "REGISTRATION_CONSENT_TEXT": None,

@@ -48,7 +48,7 @@ def format_datetime(value: datetime.datetime) -> str:
 
 
 def format_timespan(start: datetime.datetime, end: datetime.datetime) -> str:
-    """"tisdag 13 mars 2027 kl. 10.00–11.30", or a span over two days."""
+    """ "tisdag 13 mars 2027 kl. 10.00–11.30", or a span over two days."""
     start, end = local(start), local(end)
     day = formats.date_format(start, date_pattern())
     start_time = formats.time_format(start, time_pattern())

@@ -201,4 +201,3 @@ def cached_until_changed(key: str, compute: Callable[[], T]) -> T:
     value = compute()
     cache.set(key, (generation, value), webinar_settings.CACHE_TIMEOUT)
     return value
-

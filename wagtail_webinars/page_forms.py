@@ -81,7 +81,9 @@ class WebinarPageForm(WagtailAdminPageForm):
                 required=field.required,
                 widget=field.widget,
                 help_text=" ".join(
-                    filter(None, [str(field.help_text), gettext("Time in %(zone)s.") % {"zone": zone}])
+                    filter(
+                        None, [str(field.help_text), gettext("Time in %(zone)s.") % {"zone": zone}]
+                    )
                 ),
             )
             self.fields[name] = zoned

@@ -1,4 +1,7 @@
-"""Per-IP rate limits for the public POST endpoints (registration, cancellation, feedback).
+"""Rate limits for the public POST endpoints (registration, cancellation, feedback), counted
+per client network (``client_network()``: an IPv4 address, an IPv6 /64) or per a value the
+caller names; ``limit_retry_after()`` gives the seconds a 429's ``Retry-After`` says. How the
+registration limits fit together is ``registration/limits.py``.
 
 Counts live in Django's cache through django-ratelimit, so they hold across processes and
 machines when the host's cache is shared (Redis, Memcached). django-ratelimit keys each counter
@@ -14,7 +17,7 @@ one the site's own proxy appended, which a visitor cannot forge by sending the h
 themselves. django-ratelimit itself would refuse such a list with a ``ValueError``.
 
 Limits are settings of ours (``WAGTAIL_WEBINARS["REGISTRATION_RATE_LIMIT"]`` …) in
-django-ratelimit's notation, ``"20/h"``; ``None`` switches a limit off.
+django-ratelimit's notation, ``"300/h"``; ``None`` switches a limit off.
 """
 
 from __future__ import annotations
@@ -24,26 +27,52 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from .conf import webinar_settings
 
 GROUP_PREFIX = "wagtail_webinars."
 
 
-def rate_limit_exceeded(request: HttpRequest, group: str, setting: str) -> bool:
-    """Count this request against ``group`` and say whether the visitor's IP is over the limit.
+def limit_retry_after(
+    request: HttpRequest,
+    group: str,
+    setting: str,
+    *,
+    value: str | None = None,
+    increment: bool = True,
+) -> int | None:
+    """Count this request against ``group`` (unless ``increment`` is false: only look) and give
+    the seconds until its window ends when the count is over the limit; None when it is not.
 
     ``setting`` is the name of the conf key that holds the rate, for example
-    ``"REGISTRATION_RATE_LIMIT"``. Call it once per request that should count; the HTML form and
-    the JSON endpoint of one action share a group so that switching entrance does not reset it.
+    ``"REGISTRATION_RATE_LIMIT"``. The counter is kept per client network (``client_network()``)
+    unless ``value`` names what to count by instead (for example an e-mail address and a
+    session); django-ratelimit stores only a hash of it. The seconds are what a 429 answer's
+    ``Retry-After`` says.
     """
     rate = getattr(webinar_settings, setting)
     if not rate:
-        return False
-    return is_ratelimited(
-        request, group=GROUP_PREFIX + group, key=_network_key, rate=rate, increment=True
-    )
+        return None
+    key = _network_key if value is None else (lambda group, request: value)
+    usage = get_usage(request, group=GROUP_PREFIX + group, key=key, rate=rate, increment=increment)
+    if usage is None or not usage["should_limit"]:
+        return None
+    # time_left is -1 when the cache could not be read: limited, try again in a minute.
+    return usage["time_left"] if usage["time_left"] > 0 else 60
+
+
+def rate_limit_exceeded(request: HttpRequest, group: str, setting: str) -> bool:
+    """Count this request against ``group`` and say whether the visitor's network is over the
+    limit. Call it once per request that should count; the HTML form and the JSON endpoint of
+    one action share a group so that switching entrance does not reset it."""
+    return limit_retry_after(request, group, setting) is not None
+
+
+def retry_after(request: HttpRequest, group: str, setting: str) -> int:
+    """Seconds until the visitor's network may try ``group`` again, without counting: for the
+    ``Retry-After`` of an answer whose limit ``rate_limit_exceeded()`` reported."""
+    return limit_retry_after(request, group, setting, increment=False) or 60
 
 
 def _forwarded_value(request: HttpRequest) -> str:

@@ -42,7 +42,9 @@ def response_instances(field: serializers.Field, instance: Model) -> list[Model]
     return [instance]
 
 
-def prefetch_for_response(field: serializers.Field, instance: Model, *lookups: str | Prefetch) -> None:
+def prefetch_for_response(
+    field: serializers.Field, instance: Model, *lookups: str | Prefetch
+) -> None:
     """Prefetch ``lookups`` for every object of the response not already holding them."""
     cache_name = lookups[0].to_attr if isinstance(lookups[0], Prefetch) else lookups[0]
     if cache_name in getattr(instance, "_prefetched_objects_cache", {}):
@@ -153,7 +155,10 @@ class PageSnippetsField(serializers.Field):
     def to_representation(self, items: list[Any]) -> list[dict[str, Any]]:
         serializer = self.serializer(context=self.context)
         return [
-            {"role": item.role, self.snippet: serializer.to_representation(getattr(item, self.snippet))}
+            {
+                "role": item.role,
+                self.snippet: serializer.to_representation(getattr(item, self.snippet)),
+            }
             for item in items
         ]
 

@@ -17,15 +17,43 @@ urlpatterns = [
     path("series/<int:page_id>/calendar.ics", views.series_calendar, name="series_calendar"),
     path("calendar.ics", views.site_calendar, name="site_calendar"),
     # Registration (HTML)
-    path("sessions/<int:page_id>/register/", registration_views.session_register, name="session_register"),
-    path("series/<int:page_id>/register/", registration_views.series_register, name="series_register"),
-    path("registrations/result/<str:signed>/", registration_views.registration_result, name="registration_result"),
-    path("registrations/cancel/<str:token>/", registration_views.registration_cancel, name="registration_cancel"),
-    path("registrations/cancel/page/<str:reference>/", registration_views.registration_cancel_page, name="registration_cancel_page"),
+    path(
+        "sessions/<int:page_id>/register/",
+        registration_views.session_register,
+        name="session_register",
+    ),
+    path(
+        "series/<int:page_id>/register/", registration_views.series_register, name="series_register"
+    ),
+    path(
+        "registrations/result/<str:signed>/",
+        registration_views.registration_result,
+        name="registration_result",
+    ),
+    path(
+        "registrations/cancel/<str:token>/",
+        registration_views.registration_cancel,
+        name="registration_cancel",
+    ),
+    path(
+        "registrations/cancel/page/<str:reference>/",
+        registration_views.registration_cancel_page,
+        name="registration_cancel_page",
+    ),
     # Registration (JSON)
-    path("api/sessions/<int:page_id>/registrations/", api_views.session_registrations, name="api_session_registrations"),
-    path("api/series/<int:page_id>/registrations/", api_views.series_registrations, name="api_series_registrations"),
-    path("api/registrations/cancel/", api_views.cancel_registration, name="api_registration_cancel"),
+    path(
+        "api/sessions/<int:page_id>/registrations/",
+        api_views.session_registrations,
+        name="api_session_registrations",
+    ),
+    path(
+        "api/series/<int:page_id>/registrations/",
+        api_views.series_registrations,
+        name="api_series_registrations",
+    ),
+    path(
+        "api/registrations/cancel/", api_views.cancel_registration, name="api_registration_cancel"
+    ),
     path("api/municipalities/", api_views.municipalities, name="api_municipalities"),
     # The embed script for sites that do not run Wagtail (docs/embed.md)
     path("embed.js", embed.embed_script, name="embed_script"),

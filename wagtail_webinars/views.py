@@ -49,7 +49,9 @@ def series_calendar(request: HttpRequest, page_id: int) -> HttpResponse:
     """Every published date of a series, as a feed to subscribe to (``webcal://``)."""
     series = get_object_or_404(series_page_model().objects.live().public(), pk=page_id)
     sessions = _public_sessions().child_of(series)
-    return calendar_response(SessionFeed(sessions, series.title, request), series.title, attachment=False)
+    return calendar_response(
+        SessionFeed(sessions, series.title, request), series.title, attachment=False
+    )
 
 
 @require_GET

@@ -21,7 +21,9 @@ def demo(home):
     session = WebinarSessionPage.objects.child_of(series).live().order_by("start").first()
     listing = WebinarListingPage.objects.live().first()
     if listing is None:
-        listing = home.add_child(instance=WebinarListingPage(title="Webbinarier", slug="webbinarier"))
+        listing = home.add_child(
+            instance=WebinarListingPage(title="Webbinarier", slug="webbinarier")
+        )
     return {"series": series, "session": session, "listing": listing}
 
 
@@ -57,7 +59,12 @@ def test_session_page_is_usable_without_javascript(live_server, nojs_page, demo)
     nojs_page.goto(live_server.url + demo["session"].url)
     assert nojs_page.locator("main h1").count() == 1
     # The calendar link and the FAQ answers work without any script.
-    assert nojs_page.get_by_role("link", name=f"Lägg till {demo['session'].title} i din kalender").count() == 1
+    assert (
+        nojs_page.get_by_role(
+            "link", name=f"Lägg till {demo['session'].title} i din kalender"
+        ).count()
+        == 1
+    )
     summary = nojs_page.locator("details.ww-faq summary").first
     summary.click()
     assert nojs_page.locator("details.ww-faq").first.get_attribute("open") is not None

@@ -1,6 +1,6 @@
 """Fixtures for a site with its own base page model. These tests need their own settings:
 
-    WW_DEPS=newest bash scripts/test.sh --ds=tests.settings_custom_page tests/custom_page_tests
+WW_DEPS=newest bash scripts/test.sh --ds=tests.settings_custom_page tests/custom_page_tests
 """
 
 from __future__ import annotations

@@ -52,8 +52,13 @@ def test_migrations_from_scratch_leave_nothing_unapplied():
 
 def test_migrations_create_the_sites_tables_and_not_the_swapped_out_ones():
     tables = set(connection.introspection.table_names())
-    assert {"basepage_basepage", "webinarpages_sessionpage", "webinarpages_seriespage",
-            "webinarpages_listingpage", "wagtail_webinars_pagespeaker"} <= tables
+    assert {
+        "basepage_basepage",
+        "webinarpages_sessionpage",
+        "webinarpages_seriespage",
+        "webinarpages_listingpage",
+        "wagtail_webinars_pagespeaker",
+    } <= tables
     assert "wagtailcore_page" not in tables
     assert "wagtail_webinars_webinarsessionpage" not in tables
 
@@ -70,8 +75,9 @@ def test_the_sites_page_apps_need_no_new_migrations():
     # A field added to one of our mixins needs a migration in every site that swaps its pages,
     # this test site included.
     try:
-        call_command("makemigrations", "basepage", "webinarpages", check=True, dry_run=True,
-                     verbosity=0)
+        call_command(
+            "makemigrations", "basepage", "webinarpages", check=True, dry_run=True, verbosity=0
+        )
     except SystemExit:
         pytest.fail(
             "tests/custom_page needs a new migration: run `.venv-w8/bin/python -m django "
@@ -111,8 +117,9 @@ def test_swapped_session_page_renders_with_speakers_and_contacts(client, home, f
     session = factories.SessionPageFactory(parent=home, title="Det demokratiska samtalet")
     PageSpeakerFactory(page=session, speaker__name="Vian Tahir", role="Inspiratör")
     PageSpeakerFactory(page=session, speaker__name="Anna Moderator", role="Moderator")
-    PageContactPersonFactory(page=session, contact__name="Lena Lindgren",
-                             role="Informationsansvarig")
+    PageContactPersonFactory(
+        page=session, contact__name="Lena Lindgren", role="Informationsansvarig"
+    )
 
     response = client.get(session.url)
 
@@ -136,19 +143,23 @@ def test_swapped_session_page_keeps_the_base_page_models_own_field(home, factori
 def test_swapped_series_lists_its_sessions_upcoming_first_then_past(client, home, factories):
     now = timezone.now()
     series = factories.SeriesPageFactory(parent=home, title="Det demokratiska samtalet")
-    factories.SessionPageFactory(parent=series, title="Tidigare tillfälle",
-                       start=now - datetime.timedelta(days=30))
-    factories.SessionPageFactory(parent=series, title="Senare tillfälle",
-                       start=now + datetime.timedelta(days=60))
-    factories.SessionPageFactory(parent=series, title="Nästa tillfälle",
-                       start=now + datetime.timedelta(days=30))
+    factories.SessionPageFactory(
+        parent=series, title="Tidigare tillfälle", start=now - datetime.timedelta(days=30)
+    )
+    factories.SessionPageFactory(
+        parent=series, title="Senare tillfälle", start=now + datetime.timedelta(days=60)
+    )
+    factories.SessionPageFactory(
+        parent=series, title="Nästa tillfälle", start=now + datetime.timedelta(days=30)
+    )
 
     response = client.get(series.url)
 
     html = response.content.decode()
     assert response.status_code == 200
     assert (
-        html.index("Nästa tillfälle") < html.index("Senare tillfälle")
+        html.index("Nästa tillfälle")
+        < html.index("Senare tillfälle")
         < html.index("Tidigare tillfälle")
     )
     upcoming, past = series.get_sessions()

@@ -98,6 +98,7 @@ def test_json_and_form_share_one_rate_limit(client, session):
 
     assert response.status_code == 429
     assert response.json()["code"] == "rate_limited"
+    assert 0 < int(response["Retry-After"]) <= 60
 
 
 def test_json_answer_gets_no_comment_token_it_cannot_use(client, session):

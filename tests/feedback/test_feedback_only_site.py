@@ -21,14 +21,20 @@ def install_feedback_only(site: Path) -> None:
     apps = re.findall(r'^\s*("[\w.]+",)', doc_block("feedback-installed-apps"), re.M)
     assert apps == ['"wagtail_webinars.feedback",']
     text = settings.read_text()
-    text = text.replace("INSTALLED_APPS = [\n", "INSTALLED_APPS = [\n" + "".join(f"    {a}\n" for a in apps), 1)
+    text = text.replace(
+        "INSTALLED_APPS = [\n", "INSTALLED_APPS = [\n" + "".join(f"    {a}\n" for a in apps), 1
+    )
     # The site's own choice, as a Swedish municipality makes it (`wagtail start` says en-us).
     settings.write_text(text + '\nLANGUAGE_CODE = "sv"\n')
 
     urls = site / "hostsite" / "urls.py"
-    (our_line,) = [line for line in doc_block("feedback-urls").splitlines() if "wagtail_webinars" in line]
+    (our_line,) = [
+        line for line in doc_block("feedback-urls").splitlines() if "wagtail_webinars" in line
+    ]
     text = urls.read_text()
-    wagtail_line = next(line for line in text.splitlines() if 'path("", include(wagtail_urls))' in line)
+    wagtail_line = next(
+        line for line in text.splitlines() if 'path("", include(wagtail_urls))' in line
+    )
     indent = wagtail_line[: len(wagtail_line) - len(wagtail_line.lstrip())]
     urls.write_text(text.replace(wagtail_line, indent + our_line.strip() + "\n" + wagtail_line, 1))
 

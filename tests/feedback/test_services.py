@@ -28,9 +28,7 @@ def submit(**data):
 # -- what is stored ----------------------------------------------------------------------------
 
 
-def test_an_answer_about_a_page_stores_page_site_publication_time_answer_and_language(
-    home, frozen
-):
+def test_an_answer_about_a_page_stores_page_site_publication_time_answer_and_language(home, frozen):
     session = WebinarSessionPageFactory(parent=home)
     session.save_revision().publish()
     session.refresh_from_db()
@@ -81,9 +79,26 @@ def test_email_addresses_in_the_recorded_path_are_replaced(site, path):
 
 
 def test_a_path_without_personal_details_is_recorded_as_sent(site):
-    submit(path="/s%C3%B6k/2027/0701234567/", helpful=False)
+    submit(path="/s%C3%B6k/2027/05/12/arende-123456/", helpful=False)
 
-    assert Feedback.objects.get().path == "/s%C3%B6k/2027/0701234567/"
+    assert Feedback.objects.get().path == "/s%C3%B6k/2027/05/12/arende-123456/"
+
+
+@pytest.mark.parametrize(
+    ("path", "recorded"),
+    [
+        ("/sok/0701234567/", "/sok/[telefon]/"),
+        ("/sok/08-452%2070%2000/", "/sok/[telefon]/"),
+        ("/kund/811228-9874/", "/kund/[personnummer]/"),
+        ("/kund/198112289875/", "/kund/[personnummer]/"),  # a wrong check digit too
+    ],
+)
+def test_phone_and_personal_identity_numbers_in_the_recorded_path_are_replaced(
+    site, path, recorded
+):
+    submit(path=path, helpful=False)
+
+    assert Feedback.objects.get().path == recorded
 
 
 # -- validation --------------------------------------------------------------------------------
@@ -247,7 +262,9 @@ class CountingService(FeedbackService):
         return super().save(fields)
 
 
-@override_settings(WAGTAIL_WEBINARS={"FEEDBACK_SERVICE": "tests.feedback.test_services.CountingService"})
+@override_settings(
+    WAGTAIL_WEBINARS={"FEEDBACK_SERVICE": "tests.feedback.test_services.CountingService"}
+)
 def test_a_site_can_replace_the_service(home):
     submit(page=home.pk, helpful=True)
     assert CountingService.saved == 1

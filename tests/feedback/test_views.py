@@ -143,6 +143,7 @@ def test_a_visitor_over_the_rate_limit_gets_429_with_a_message(client, session):
 
     assert response.status_code == 429
     assert "För många svar" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 60
 
 
 # -- HTML form with JavaScript (fragment=1) ----------------------------------------------------

@@ -34,10 +34,7 @@ def test_an_empty_form_names_each_missing_field_in_the_summary(client, session):
 
 def test_the_message_at_the_field_is_the_one_in_the_summary(client, session):
     html = post(client, session)
-    assert (
-        f'<p class="ww-error" id="ww-reg-{session.pk}-name_error">'
-        in html
-    )
+    assert f'<p class="ww-error" id="ww-reg-{session.pk}-name_error">' in html
     at_field = html.split(f'id="ww-reg-{session.pk}-name_error">', 1)[1].split("</p>", 1)[0]
     assert "Skriv ditt namn." in at_field
 

@@ -218,9 +218,7 @@ class KommunenInvitation(RegistrationInvitation):
         "INVITATION_CLASS": "tests.registration.test_mail.KommunenInvitation",
     }
 )
-def test_a_host_changes_one_calendar_property_in_the_file_and_the_invitation(
-    session, sent, client
-):
+def test_a_host_changes_one_calendar_property_in_the_file_and_the_invitation(session, sent, client):
     sent(register, session, request())
     invitation = icalendar.Calendar.from_ical(calendar_of(mail.outbox[0]).get_payload(decode=True))
     download = client.get(reverse("wagtail_webinars:session_calendar", args=[session.pk]))

@@ -23,9 +23,18 @@ def test_every_municipality_and_region_and_other_with_its_kind(client):
     assert response.status_code == 200
     items = response.json()["items"]
     kinds = [item["kind"] for item in items]
-    assert (kinds.count("municipality"), kinds.count("region"), kinds.count("other")) == (290, 21, 1)
+    assert (kinds.count("municipality"), kinds.count("region"), kinds.count("other")) == (
+        290,
+        21,
+        1,
+    )
     assert {"code": "2584", "name": "Kiruna", "kind": "municipality", "region": "25"} in items
-    assert items[-1] == {"code": "other", "name": "Annan organisation", "kind": "other", "region": None}
+    assert items[-1] == {
+        "code": "other",
+        "name": "Annan organisation",
+        "kind": "other",
+        "region": None,
+    }
     names = [item["name"] for item in items if item["kind"] == "municipality"]
     # Swedish order: Å, Ä, Ö after Z, as the form lists them.
     assert names.index("Ystad") < names.index("Åre")
@@ -36,7 +45,10 @@ def test_every_municipality_and_region_and_other_with_its_kind(client):
 
 def test_in_english_on_request(client):
     assert client.get(URL + "?lang=en").json()["items"][-1]["name"] == "Other organisation"
-    assert client.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["items"][-1]["name"] == "Other organisation"
+    assert (
+        client.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["items"][-1]["name"]
+        == "Other organisation"
+    )
 
 
 def test_every_code_listed_is_one_a_registration_takes(client, home):

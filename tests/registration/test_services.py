@@ -464,3 +464,12 @@ def test_the_session_lock_locks_only_the_sessions_row(session):
         assert locked is session
     [sql] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     assert "wagtailcore_page" not in sql
+
+
+def test_an_address_longer_than_its_column_is_refused_not_a_database_error(session):
+    # Valid syntax (labels of 60), 309 characters: the validator passes it, PostgreSQL would not.
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".se"
+    with pytest.raises(ValidationError) as error:
+        register(session, RegistrationRequest(name="Anna", email=email))
+    assert "email" in error.value.message_dict
+    assert not Registration.objects.exists()

@@ -48,7 +48,9 @@ pending = RegistrationEmail.objects.create(registration=registration, kind="remi
 
 Feedback.objects.create(page=home, path="/", helpful=True, language="sv")
 Feedback.objects.create(page=session, path=session.url_path, helpful=False, comment="Saknar tider")
-Feedback.objects.create(path="/kontakt/", query_string="q=buss", helpful=False, comment="Fel nummer")
+Feedback.objects.create(
+    path="/kontakt/", query_string="q=buss", helpful=False, comment="Fel nummer"
+)
 FeedbackPageSetting.objects.create(page=session, enabled=False)
 
 group = Group.objects.create(name="Redaktörer för synpunkter")

@@ -62,17 +62,26 @@ def database(tmp_path_factory):
     import psycopg
 
     name = f"ww_upgrade_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as c:
+    with psycopg.connect(
+        host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True
+    ) as c:
         c.execute(f'CREATE DATABASE "{name}"')
     yield name
-    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as c:
+    with psycopg.connect(
+        host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True
+    ) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
 def upgrade(old_tree, database, tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("out")
-    old = {"cwd": old_tree, "pythonpath": old_tree, "db": database, "settings": "tests.settings_upgrade"}
+    old = {
+        "cwd": old_tree,
+        "pythonpath": old_tree,
+        "db": database,
+        "settings": "tests.settings_upgrade",
+    }
     new = {"cwd": REPO, "pythonpath": REPO, "db": database, "settings": "tests.settings_upgrade"}
     where = run(["-c", "import wagtail_webinars; print(wagtail_webinars.__file__)"], **old)
     assert where.startswith(str(old_tree)), where

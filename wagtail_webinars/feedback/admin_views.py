@@ -241,8 +241,7 @@ class FeedbackReportView(SafeCSVExportMixin, ReportView):
             row["comments"] = row_comments[:3]
             row["comment_count"] = len(row_comments)
             row["all_comments"] = "\n\n".join(
-                f"{admin_datetime(c.created_at)}: {c.comment}"
-                for c in row_comments
+                f"{admin_datetime(c.created_at)}: {c.comment}" for c in row_comments
             )
             row["share_percent"] = round(100 * row["share"]) if row["share"] is not None else ""
         return rows

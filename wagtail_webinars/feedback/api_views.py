@@ -33,7 +33,9 @@ def feedback_api(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
         },
     )
     if result.status == "rate_limited":
-        return error_response("rate_limited", rate_limited_message(), 429)
+        response = error_response("rate_limited", rate_limited_message(), 429)
+        response["Retry-After"] = str(result.retry_after)
+        return response
     if result.status == "invalid":
         return field_errors_response(result.errors)
     return json_response({"helpful": result.helpful, "comment": result.comment}, status=201)

@@ -56,7 +56,6 @@ class AbstractFeedback(models.Model):
     language = models.CharField(_("language"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("answered at"), default=timezone.now, db_index=True)
 
-
     class Meta:
         abstract = True
         verbose_name = _("feedback answer")

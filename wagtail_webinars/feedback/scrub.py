@@ -2,9 +2,15 @@
 details before it is saved: e-mail addresses, Swedish personal identity numbers and phone
 numbers, each replaced by a placeholder.
 
-Phone numbers are found by libphonenumber (``PhoneNumberMatcher``, region SE); personal identity
-numbers are checked by the ``personnummer`` library (date and checksum), so order numbers and
-dates survive.
+- E-mail addresses, written out or disguised as people do to fool harvesters: ``anna at kommun
+  dot se``, ``anna(at)kommun.se``, ``anna [at] kommun [dot] se``, ``snabel-a`` and ``punkt``,
+  a ``mailto:`` link, a percent-encoded ``anna%40kommun.se``.
+- Personal identity numbers (and coordination numbers) in every notation, 10 or 12 digits, with
+  ``-``, ``+`` or nothing between: a number of that shape is scrubbed when its date is a real
+  date, whether or not its check digit is right, since a mistyped personnummer is still personal
+  data. The ``personnummer`` library judges the date (and the rest of the number), so order
+  numbers and dates of other shapes survive.
+- Phone numbers, found by libphonenumber (``PhoneNumberMatcher``, region SE).
 """
 
 from __future__ import annotations
@@ -24,18 +30,55 @@ WIDGET_PARAMS = ("ww_feedback", "ww_feedback_token")
 # No library we trust finds e-mail addresses inside free text (Django's EmailValidator checks a
 # whole string), so this is deliberately generous: a false hit only hides a few characters.
 EMAIL_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# Candidates only: every hit is checked by the personnummer library (date and checksum), so
-# order numbers and dates survive. 10 or 12 digits, optionally with - or + (or a space).
-PERSONNUMMER_CANDIDATE_RE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
+# A mailto: link as a whole, with whatever follows the address (?subject=…).
+MAILTO_RE = re.compile(r"mailto:[^\s\"'<>]*", re.IGNORECASE)
+# "@" and "." as people disguise them: in brackets, as words between spaces, percent-encoded.
+_AT = r"(?:\s*(?:@|%40)\s*|\s*[(\[{<]\s*(?:at|snabel-a)\s*[)\]}>]\s*|\s+(?:at|snabel-a)\s+)"
+_DOT = r"(?:\.|%2e|\s*[(\[{<]\s*(?:dot|punkt)\s*[)\]}>]\s*|\s+(?:dot|punkt)\s+)"
+# A disguised address must end in a top-level domain of letters, so that "ses at 10.30" and
+# other text with a word "at" in it survive. Bounded repeats keep a long text of " dot "s from
+# taking quadratic time.
+OBFUSCATED_EMAIL_RE = re.compile(
+    rf"(?<![\w.+-])[\w+-][\w.+-]*(?:{_DOT}[\w+-]+){{0,3}}{_AT}[\w-]+(?:{_DOT}[\w-]+){{0,6}}{_DOT}[^\W\d_]{{2,}}(?![\w-])",
+    re.IGNORECASE | re.UNICODE,
+)
+# Personnummer-shaped: YYMMDD or YYYYMMDD (century 18, 19 or 20), then -, + or a space or
+# nothing, then four digits. Every hit is judged by the personnummer library.
+PERSONNUMMER_CANDIDATE_RE = re.compile(r"(?<!\d)(?:1[89]|20)?\d{6}[-+ ]?\d{4}(?!\d)")
+
+
+def _has_real_date(candidate: str) -> bool:
+    """Whether ``candidate`` is a personal identity or coordination number with some check
+    digit: the library checks the date, the rest of the number and the check digit, so each of
+    the ten check digits is tried in turn and the one that is right must make it valid."""
+    stem = candidate[:-1]
+    # The regex gave digits and one separator only, which the library parses without raising.
+    return any(personnummer.valid(stem + digit) for digit in "0123456789")
+
+
+def _is_phone_number(candidate: str) -> bool:
+    # "0701234567" is a mobile number and also a date (2007-01-23) with four digits: left to
+    # the phone matcher, which hides it as one.
+    if not candidate.startswith("0") or not candidate.isdigit():
+        return False
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(candidate, "SE"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def _replace_personnummer(match: re.Match) -> str:
     candidate = match.group(0).replace(" ", "-")
-    try:
-        is_valid = personnummer.valid(candidate)
-    except Exception:
-        is_valid = False
-    return PERSONNUMMER_PLACEHOLDER if is_valid else match.group(0)
+    if _is_phone_number(candidate) or not _has_real_date(candidate):
+        return match.group(0)
+    return PERSONNUMMER_PLACEHOLDER
+
+
+def scrub_emails(text: str) -> str:
+    """Replace e-mail addresses, disguised and percent-encoded ones and mailto: links included."""
+    text = MAILTO_RE.sub(EMAIL_PLACEHOLDER, text)
+    text = EMAIL_RE.sub(EMAIL_PLACEHOLDER, text)
+    return OBFUSCATED_EMAIL_RE.sub(EMAIL_PLACEHOLDER, text)
 
 
 def scrub_text(text: str) -> str:
@@ -44,7 +87,7 @@ def scrub_text(text: str) -> str:
     Personal identity numbers go before phone numbers, since libphonenumber would otherwise
     take some of them for phone numbers.
     """
-    text = EMAIL_RE.sub(EMAIL_PLACEHOLDER, text)
+    text = scrub_emails(text)
     text = PERSONNUMMER_CANDIDATE_RE.sub(_replace_personnummer, text)
     pieces = []
     last = 0
@@ -57,12 +100,12 @@ def scrub_text(text: str) -> str:
 
 
 def scrub_path(path: str) -> str:
-    """The path with e-mail addresses replaced (``/sok/anna@example.se/``), percent-encoded ones
-    included. Only e-mail addresses: digits in a path are far more often ids and dates than
-    phone numbers."""
+    """The path with personal details replaced as in comments (``/sok/anna@example.se/``,
+    ``/kund/811228-9874/``), percent-encoded ones included. Segment by segment, so that a phone
+    number is never put together from two ids."""
     decoded = unquote(path)
-    # Segment by segment: "/" is allowed in an address's local part, never in a path segment.
-    scrubbed = "/".join(EMAIL_RE.sub(EMAIL_PLACEHOLDER, part) for part in decoded.split("/"))
+    # By segment: "/" is allowed in an address's local part, never in a path segment.
+    scrubbed = "/".join(scrub_text(part) for part in decoded.split("/"))
     if scrubbed == decoded:
         return path
     return quote(scrubbed, safe="/[]-._~!$&'()*+,;=:")

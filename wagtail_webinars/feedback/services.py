@@ -26,7 +26,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from ..conf import webinar_settings
-from ..ratelimit import client_address, rate_limit_exceeded
+from ..ratelimit import client_address, rate_limit_exceeded, retry_after
 from ..text import is_multiline, is_single_line
 from .models import COMMENT_MAX_LENGTH, Feedback
 from .scrub import scrub_path, scrub_query_string, scrub_text
@@ -58,6 +58,8 @@ class FeedbackResult:
     comment: str = ""
     # Set when the visitor may still add a comment to this answer.
     comment_token: str = ""
+    # For "rate_limited": seconds until the visitor may try again (the answer's Retry-After).
+    retry_after: int = 0
 
     @property
     def ok(self) -> bool:
@@ -82,6 +84,10 @@ class FeedbackService:
         """Counts the request; the HTML form and the JSON endpoint share one limit."""
         return rate_limit_exceeded(request, "feedback", "FEEDBACK_RATE_LIMIT")
 
+    def rate_limit_retry_after(self, request: HttpRequest) -> int:
+        """Seconds until a visitor that ``is_rate_limited()`` refused may try again."""
+        return retry_after(request, "feedback", "FEEDBACK_RATE_LIMIT")
+
     # -- answers -------------------------------------------------------------------------------
 
     def submit(self, request: HttpRequest, data: dict[str, Any]) -> FeedbackResult:
@@ -96,7 +102,12 @@ class FeedbackService:
         if data.get("website"):
             return FeedbackResult("ignored", helpful=helpful, comment=comment)
         if self.is_rate_limited(request):
-            return FeedbackResult("rate_limited", helpful=helpful, comment=comment)
+            return FeedbackResult(
+                "rate_limited",
+                helpful=helpful,
+                comment=comment,
+                retry_after=self.rate_limit_retry_after(request),
+            )
 
         errors: dict[str, list[str]] = {}
         page = self.clean_page(data.get("page"), errors)
@@ -269,7 +280,12 @@ class FeedbackService:
     def add_comment(self, request: HttpRequest, token: str, comment: Any) -> FeedbackResult:
         """Attach a comment to the answer ``token`` refers to (once; later tries are ignored)."""
         if self.is_rate_limited(request):
-            return FeedbackResult("rate_limited", comment=str(comment or ""), comment_token=token)
+            return FeedbackResult(
+                "rate_limited",
+                comment=str(comment or ""),
+                comment_token=token,
+                retry_after=self.rate_limit_retry_after(request),
+            )
         reference = self.read_comment_token(token)
         errors: dict[str, list[str]] = {}
         if reference is None:

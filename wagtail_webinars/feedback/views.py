@@ -128,7 +128,10 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
             if fragment
             else "wagtail_webinars/feedback/form_page.html"
         )
-        return _render(template, context, status)
+        response = _render(template, context, status)
+        if result.status == "rate_limited":
+            response["Retry-After"] = str(result.retry_after)
+        return response
 
 
 def _render(template: str, context: dict, status: int) -> HttpResponse:

@@ -36,8 +36,8 @@ from ..dates import isoformat
 from ..jsonapi import error_response, field_errors_response, json_endpoint, json_response
 from ..language import visitor_language
 from ..pagemodel import series_page_model, session_page_model
-from ..ratelimit import rate_limit_exceeded
-from . import services
+from ..ratelimit import rate_limit_exceeded, retry_after
+from . import limits, services
 from .forms import ANSWER_PREFIX
 from .presentation import build_form, get_form_class, series_options
 
@@ -51,10 +51,19 @@ def _form_errors(form) -> dict[str, list[str]]:
     return errors
 
 
-def _rate_limited() -> JsonResponse:
-    return error_response(
+def _rate_limited(seconds: int) -> JsonResponse:
+    response = error_response(
         "rate_limited", gettext("Too many requests from your network. Please try again later."), 429
     )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def _refused_input(request: HttpRequest, form) -> JsonResponse:
+    """400 with the form's errors, or 429 once the network's failure budget is spent."""
+    if (wait := limits.refused_invalid(request)) is not None:
+        return _rate_limited(wait)
+    return field_errors_response(_form_errors(form))
 
 
 def _outcome_json(session, outcome) -> dict[str, Any]:
@@ -98,13 +107,16 @@ def session_registrations(request: HttpRequest, body: dict[str, Any], page_id: i
     session = _get_live(session_page_model(), page_id)
     if session is None:
         return error_response("not_found", gettext("There is no such webinar."), 404)
-    if rate_limit_exceeded(request, "registration", "REGISTRATION_RATE_LIMIT"):
-        return _rate_limited()
+    if (wait := limits.refused_any_post(request)) is not None:
+        return _rate_limited(wait)
     form = build_form(session, build_data(session, body))
     if not form.is_valid():
-        return field_errors_response(_form_errors(form))
+        return _refused_input(request, form)
+    data = form.get_registration_request()
+    if (wait := limits.refused_valid(request, data.email, [session.pk])) is not None:
+        return _rate_limited(wait)
     try:
-        outcome = services.register(session, form.get_registration_request())
+        outcome = services.register(session, data)
     except services.RegistrationError as error:
         return error_response(error.code, str(error.message), 409)
     return json_response(_outcome_json(session, outcome), status=201)
@@ -116,17 +128,21 @@ def series_registrations(request: HttpRequest, body: dict[str, Any], page_id: in
     series = _get_live(series_page_model(), page_id)
     if series is None:
         return error_response("not_found", gettext("There is no such webinar series."), 404)
-    if rate_limit_exceeded(request, "registration", "REGISTRATION_RATE_LIMIT"):
-        return _rate_limited()
+    if (wait := limits.refused_any_post(request)) is not None:
+        return _rate_limited(wait)
     options = series_options(series)
     data = build_data(series, body)
     if "sessions" not in body:
         data["sessions"] = [o.session.pk for o in options if o.can_register]
     form = build_form(series, data, options=options)
     if not form.is_valid():
-        return field_errors_response(_form_errors(form))
+        return _refused_input(request, form)
     sessions = form.selected_sessions()
-    results = services.register_for_series(series, sessions, form.get_registration_request())
+    registration_request = form.get_registration_request()
+    wait = limits.refused_valid(request, registration_request.email, [s.pk for s in sessions])
+    if wait is not None:
+        return _rate_limited(wait)
+    results = services.register_for_series(series, sessions, registration_request)
     items = []
     for session, result in zip(sessions, results, strict=True):
         if isinstance(result, services.RegistrationError):
@@ -150,7 +166,7 @@ def cancel_registration(request: HttpRequest, body: dict[str, Any]) -> JsonRespo
     if not isinstance(token, str) or not token.strip():
         return field_errors_response({"token": [gettext("This field is required.")]})
     if rate_limit_exceeded(request, "cancel", "CANCEL_RATE_LIMIT"):
-        return _rate_limited()
+        return _rate_limited(retry_after(request, "cancel", "CANCEL_RATE_LIMIT"))
     registration = services.get_registration_by_token(token)
     if registration is None:
         return error_response("not_found", gettext("This cancel link is not valid."), 404)

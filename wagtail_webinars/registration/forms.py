@@ -100,7 +100,9 @@ def _attrs_html(attrs: Mapping[str, Any]) -> str:
     # escaped (its stringformat filter drops a SafeString's safety too). html.escape is what
     # Django's escape() calls, without the lazy-string wrapper that made up half this loop.
     return "".join(
-        f" {html.escape(name)}" if value is True else f' {html.escape(name)}="{html.escape(str(value))}"'
+        f" {html.escape(name)}"
+        if value is True
+        else f' {html.escape(name)}="{html.escape(str(value))}"'
         for name, value in attrs.items()
         if value is not False and value is not None
     )

@@ -210,8 +210,6 @@ def render_registration(request: HttpRequest | None, page) -> str:
     return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308
 
 
-
-
 # ---------------------------------------------------------------------------------------------
 # The form as data: what a frontend on another origin needs to render and send it (API v2)
 # ---------------------------------------------------------------------------------------------
@@ -251,7 +249,9 @@ def form_fields_json(form: RegistrationForm) -> list[dict[str, Any]]:
     for name, field in form.fields.items():
         if name == HONEYPOT_FIELD:
             continue
-        json_name = f"answers.{name[len(ANSWER_PREFIX) :]}" if name.startswith(ANSWER_PREFIX) else name
+        json_name = (
+            f"answers.{name[len(ANSWER_PREFIX) :]}" if name.startswith(ANSWER_PREFIX) else name
+        )
         choices = getattr(field, "choices", None)
         fields.append(
             {
@@ -315,8 +315,20 @@ def _prefetch_sessions(
     return counts, chosen
 
 
-def _schema(page, request, state, form, *, open_: bool, message: str, places_left, waiting_list,
-            capacity, endpoint: str, ics: str) -> dict[str, Any]:
+def _schema(
+    page,
+    request,
+    state,
+    form,
+    *,
+    open_: bool,
+    message: str,
+    places_left,
+    waiting_list,
+    capacity,
+    endpoint: str,
+    ics: str,
+) -> dict[str, Any]:
     consent_text = form.consent_text
     return {
         "enabled": bool(page.registration_enabled),

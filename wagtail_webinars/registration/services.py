@@ -333,6 +333,9 @@ def _validate(data: RegistrationRequest) -> None:
         if not is_email_text(data.email.strip()):
             raise ValidationError("not one line")
         validate_email(data.email.strip())
+        # The column's length: PostgreSQL refuses a longer address that the validator passes.
+        if len(data.email.strip()) > Registration._meta.get_field("email").max_length:
+            raise ValidationError("too long")
     except ValidationError:
         errors["email"] = gettext("Enter a valid e-mail address.")
     one_line = {

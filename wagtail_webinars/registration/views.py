@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods
 from ..conf import shell_context
 from ..formdata import form_data_problem
 from ..pagemodel import series_page_model, session_page_model
-from ..ratelimit import rate_limit_exceeded
-from . import services
+from ..ratelimit import rate_limit_exceeded, retry_after
+from . import limits, services
 from .presentation import build_form, is_series, registration_context
 
 RESULT_SALT = "wagtail_webinars.registration-result"
@@ -81,17 +81,19 @@ def _handle_post(request: HttpRequest, page) -> HttpResponse:
 
 def _handle_readable_post(request: HttpRequest, page) -> HttpResponse:
     form = build_form(page, request.POST)
-    if rate_limit_exceeded(request, "registration", "REGISTRATION_RATE_LIMIT"):
-        form.is_valid()  # so that what the visitor typed is shown again
-        form.add_error(
-            None,
-            gettext(
-                "Too many registrations have been sent from your network. Please try again later."
-            ),
-        )
-        return _render_form_page(request, page, form, status=429)
-    if not form.is_valid():
-        return _render_form_page(request, page, form)
+    # The limits of registration/limits.py, as the JSON endpoints count them: every POST, then
+    # refused input in a budget of its own, or a valid registration in the network's and the
+    # address's budgets.
+    wait = limits.refused_any_post(request)
+    if wait is None and not form.is_valid():
+        wait = limits.refused_invalid(request)
+        if wait is None:
+            return _render_form_page(request, page, form)
+    elif wait is None:
+        page_ids = [s.pk for s in form.selected_sessions()] if is_series(page) else [page.pk]
+        wait = limits.refused_valid(request, form.get_registration_request().email, page_ids)
+    if wait is not None:
+        return _rate_limited_form_page(request, page, form, wait)
     data = form.get_registration_request()
     if is_series(page):
         sessions = form.selected_sessions()
@@ -118,6 +120,17 @@ def _handle_readable_post(request: HttpRequest, page) -> HttpResponse:
         # An address already registered is answered as a new one: the same result page.
         pairs = [(page.pk, outcome)]
     return redirect(_result_url(pairs, back=page, participants=list(data.participants)))
+
+
+def _rate_limited_form_page(request: HttpRequest, page, form, seconds: int) -> HttpResponse:
+    form.is_valid()  # so that what the visitor typed is shown again
+    form.add_error(
+        None,
+        gettext("Too many registrations have been sent from your network. Please try again later."),
+    )
+    response = _render_form_page(request, page, form, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def get_viewable_page(request: HttpRequest, model, page_id: int):
@@ -284,9 +297,11 @@ def _cancel_post(request: HttpRequest, registration, context) -> HttpResponse:
         context["error"] = gettext(
             "Too many cancellations have been sent from your network. Please try again later."
         )
-        return TemplateResponse(
+        response = TemplateResponse(
             request, "wagtail_webinars/registration/cancel.html", context, status=429
         )
+        response["Retry-After"] = str(retry_after(request, "cancel", "CANCEL_RATE_LIMIT"))
+        return response
     if registration.is_active:
         services.cancel(registration)
     return HttpResponseRedirect(cancel_reference_url(registration), status=303)

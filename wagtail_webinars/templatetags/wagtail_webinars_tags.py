@@ -109,6 +109,7 @@ def webinar_registration_call(context, target) -> str:
 # Feedback widget ("Hjälpte informationen på sidan dig?")
 # ---------------------------------------------------------------------------------------------
 
+
 @register.simple_tag(takes_context=True)
 def webinar_feedback(context, page=None) -> str:
     """The feedback widget: ``{% webinar_feedback %}``, kept here for templates that load this

@@ -6,20 +6,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0094_alter_page_locale'),
+        ("wagtailcore", "0094_alter_page_locale"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlainPage',
+            name="PlainPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('body', wagtail.fields.StreamField([('heading', 0), ('paragraph', 1), ('list', 3)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'template': 'plainpage/heading.html'}), 1: ('wagtail.blocks.RichTextBlock', (), {}), 2: ('wagtail.blocks.CharBlock', (), {}), 3: ('wagtail.blocks.ListBlock', (2,), {'template': 'plainpage/list.html'})})),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("heading", 0), ("paragraph", 1), ("list", 3)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"template": "plainpage/heading.html"},
+                            ),
+                            1: ("wagtail.blocks.RichTextBlock", (), {}),
+                            2: ("wagtail.blocks.CharBlock", (), {}),
+                            3: (
+                                "wagtail.blocks.ListBlock",
+                                (2,),
+                                {"template": "plainpage/list.html"},
+                            ),
+                        },
+                    ),
+                ),
             ],
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

@@ -318,8 +318,15 @@ class DemoLoader:
 
     # -- pages --------------------------------------------------------------------------------
 
-    def page(self, parent: Page, model, slug: str, values: dict[str, Any], speakers=(), contacts=()):
-        existing = swapper.load_model("wagtailcore", "Page").objects.child_of(parent).filter(slug=slug).first()
+    def page(
+        self, parent: Page, model, slug: str, values: dict[str, Any], speakers=(), contacts=()
+    ):
+        existing = (
+            swapper.load_model("wagtailcore", "Page")
+            .objects.child_of(parent)
+            .filter(slug=slug)
+            .first()
+        )
         if existing is not None and not isinstance(existing.specific, model):
             raise CommandError(
                 _(
@@ -335,9 +342,7 @@ class DemoLoader:
             )
         page = existing.specific if existing is not None else model(slug=slug)
         changed = _assign(page, values)
-        changed |= self.inline(
-            page, "webinar_speakers", PageSpeaker, "speaker", list(speakers)
-        )
+        changed |= self.inline(page, "webinar_speakers", PageSpeaker, "speaker", list(speakers))
         changed |= self.inline(
             page, "webinar_contacts", PageContactPerson, "contact", list(contacts)
         )
@@ -350,17 +355,24 @@ class DemoLoader:
             self.updated += 1
         return page
 
-    def inline(self, page, relation: str, model, target: str, wanted: list[tuple[Any, str]]) -> bool:
+    def inline(
+        self, page, relation: str, model, target: str, wanted: list[tuple[Any, str]]
+    ) -> bool:
         """Make the ordered (snippet, role) rows of ``relation`` equal to ``wanted``."""
-        current = [
-            (getattr(item, f"{target}_id"), item.role) for item in getattr(page, relation).all()
-        ] if page.pk else []
+        current = (
+            [(getattr(item, f"{target}_id"), item.role) for item in getattr(page, relation).all()]
+            if page.pk
+            else []
+        )
         if current == [(obj.pk, role) for obj, role in wanted]:
             return False
         setattr(
             page,
             relation,
-            [model(**{target: obj, "role": role, "sort_order": i}) for i, (obj, role) in enumerate(wanted)],
+            [
+                model(**{target: obj, "role": role, "sort_order": i})
+                for i, (obj, role) in enumerate(wanted)
+            ],
         )
         return True
 
@@ -506,7 +518,9 @@ def load_demo(today: datetime.date | None = None) -> DemoContent:
 
 
 class Command(BaseCommand):
-    help = "Builds the demo webinar series, sessions and snippets under the default site's home page."
+    help = (
+        "Builds the demo webinar series, sessions and snippets under the default site's home page."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         demo = load_demo()
