@@ -3,9 +3,9 @@ no side effects. (The feedback app registers its report and panel in its own wag
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
-from wagtail_modeladmin.options import modeladmin_register
 
 from .modeladmin import RegistrationAdmin
 from .models import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
@@ -37,17 +37,47 @@ class TechnicalHelpFAQViewSet(SnippetViewSet):
     list_display = ["title"]
 
 
+#: Items of the "Webinarier" menu from elsewhere: the registrations (below) and the feedback
+#: app's report. A host adds its own with ``@hooks.register("register_wagtail_webinars_menu_item")``.
+WEBINARS_MENU_HOOK = "register_wagtail_webinars_menu_item"
+
+
 class WebinarSnippetsGroup(SnippetViewSetGroup):
+    """The "Webinarier" menu: registrations first, then the snippets, then page feedback."""
+
     menu_label = _("Webinars")
     menu_icon = "calendar-alt"
     menu_name = "wagtail_webinars"
     items = (SpeakerViewSet, ContactPersonViewSet, NoticeViewSet, TechnicalHelpFAQViewSet)
 
+    def get_submenu_items(self):
+        # The snippets after the registrations (order 1), before page feedback (1000).
+        items = super().get_submenu_items()
+        for item in items:
+            item.order += 10
+        return items
+
+    def get_menu_item(self, order=None):
+        return SubmenuMenuItem(
+            label=self.menu_label,
+            menu=Menu(register_hook_name=WEBINARS_MENU_HOOK, items=self.get_submenu_items()),
+            name=self.menu_name,
+            icon_name=self.menu_icon,
+            order=order if order is not None else self.menu_order,
+        )
+
 
 register_snippet(WebinarSnippetsGroup)
 
-# Registrations admin (wagtail-modeladmin, its own sub-package): list, counts, export, actions.
-modeladmin_register(RegistrationAdmin)
+# Registrations admin (wagtail-modeladmin, its own sub-package): list, counts, export, actions;
+# its menu item is the first of "Webinarier", not one of its own in the main menu.
+registration_admin = RegistrationAdmin()
+registration_admin.register_with_wagtail()
+
+
+@hooks.register(WEBINARS_MENU_HOOK)
+def registrations_menu_item():
+    return registration_admin.get_menu_item(order=1)
 
 
 @hooks.register("register_log_actions")

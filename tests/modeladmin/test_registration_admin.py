@@ -281,3 +281,32 @@ def test_search_finds_a_person_by_part_of_the_name(admin_client, session):
     register(session, RegistrationRequest(name="Kerstin Lindqvist", email="k@kommun.example"))
     content = admin_client.get(reverse(INDEX), {"q": "lindq"}).content.decode()
     assert "Kerstin Lindqvist" in content and "Deltagare 1" not in content
+
+
+def submenu_urls(node, name):
+    """The URLs of the sidebar's submenu ``name`` (Wagtail's sidebar props: {"_type", "_args"})."""
+    if isinstance(node, dict):
+        args = node.get("_args")
+        if node.get("_type", "").endswith("SubMenuItem") and args and args[0].get("name") == name:
+            return [item["_args"][0]["url"] for item in args[1]]
+        node = list(node.values())
+    if isinstance(node, list):
+        for child in node:
+            found = submenu_urls(child, name)
+            if found is not None:
+                return found
+    return None
+
+
+def test_webinars_menu_holds_registrations_snippets_and_page_feedback(admin_client):
+    import json
+
+    content = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    props = json.loads(
+        re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', content, re.S).group(1)
+    )
+    webinars = submenu_urls(props, "wagtail_webinars")
+    assert webinars[0] == reverse(INDEX)
+    assert webinars[-1] == reverse("wagtail_webinars_feedback:report")
+    assert "/admin/snippets/wagtail_webinars/speaker/" in webinars
+    assert reverse("wagtail_webinars_feedback:report") not in (submenu_urls(props, "reports") or [])

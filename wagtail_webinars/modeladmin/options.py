@@ -146,6 +146,8 @@ class RegistrationAdmin(ModelAdmin):
     menu_icon = "group"
     menu_order = 250
     add_to_settings_menu = False
+    # In the "Webinarier" menu (wagtail_hooks.py), not a menu item of its own.
+    add_to_admin_menu = False
     inspect_view_enabled = True
     permission_helper_class = RegistrationPermissionHelper
     button_helper_class = RegistrationButtonHelper
@@ -275,6 +277,11 @@ class RegistrationAdmin(ModelAdmin):
                 helper._get_action_url_pattern("municipalities"),
                 views.municipality_counts_view(self),
                 name=helper.get_action_url_name("municipalities"),
+            ),
+            re_path(
+                helper._get_action_url_pattern("statistics"),
+                views.statistics_view(self),
+                name=helper.get_action_url_name("statistics"),
             ),
             re_path(
                 helper._get_action_url_pattern("person"),

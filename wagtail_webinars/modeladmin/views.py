@@ -23,6 +23,7 @@ from ..pagemodel import session_page_model
 from ..registration import retention, services
 from ..registration.forms import HONEYPOT_FIELD
 from ..registration.presentation import build_form
+from . import statistics
 from .export import answer_text
 
 
@@ -227,6 +228,26 @@ def added_message(registration: Registration) -> str:
         "name": registration.name,
         "session": registration.session.title,
     }
+
+
+def statistics_view(model_admin: Any):
+    """Statistics per series (``statistics.py``): registrations per session and per
+    municipality or region, as tables and bar charts; ``?export=csv`` downloads both."""
+
+    def view(request: HttpRequest) -> HttpResponse:
+        if not model_admin.permission_helper.user_can_list(request.user):
+            raise PermissionDenied
+        # The list's own queryset: an editor counts only the registrations they may see.
+        registrations = model_admin.get_queryset(request)
+        context = statistics.context(request, registrations)
+        if request.GET.get("export") == "csv" and context["series"] is not None:
+            return statistics.csv_response(
+                context["series"], context["sessions"], context["municipalities"]
+            )
+        context["index_url"] = model_admin.url_helper.index_url
+        return TemplateResponse(request, "wagtail_webinars/modeladmin/statistics.html", context)
+
+    return view
 
 
 def municipality_rows(session_id: int | None = None) -> list[dict[str, Any]]:

@@ -23,8 +23,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from ..data import municipality_label
-from ..panels import RegistrationCountsPanel
 from ..pagemodel import page_model_name, session_page_model, session_page_model_name
+from ..panels import RegistrationCountsPanel
 
 # ---------------------------------------------------------------------------------------------
 # Settings on the session and series pages
