@@ -135,6 +135,8 @@ class RegistrationIndexView(IndexView):
         context["user_can_manage"] = self.permission_helper.user_can_manage(self.request.user)
         if self.request.user.is_superuser:
             context["purge_due"] = retention.due_for_purge().count()
+            run = context["purge_last_run"] = retention.last_run()
+            context["purge_last_run_at"] = dates.format_datetime(run.ran_at) if run else ""
         return context
 
 

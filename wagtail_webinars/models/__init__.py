@@ -29,6 +29,7 @@ from .registrations import (
     RegistrationQuestion,
     RegistrationSettingsMixin,
     RegistrationStatus,
+    RetentionRun,
 )
 from .snippets import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
 
@@ -43,6 +44,7 @@ __all__ = [
     "RegistrationQuestion",
     "RegistrationSettingsMixin",
     "RegistrationStatus",
+    "RetentionRun",
     "ComputedStatus",
     "ContactPerson",
     "JoinLinkVisibility",

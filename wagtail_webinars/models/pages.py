@@ -18,7 +18,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, ngettext
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
@@ -254,6 +254,16 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
     """A series of webinars ("En seminarieserie"); its sessions are its child pages."""
 
     body = StreamField(webinar_blocks.programme_blocks(), verbose_name=_("body"), blank=True)
+    personal_data_retention_days = models.PositiveIntegerField(
+        _("erase personal data after (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days after each webinar of the series ends that its registrants' names, addresses "
+            "and answers are erased. Leave empty to follow the site's rule; only a shorter "
+            "period than the site's can be set here."
+        ),
+    )
 
     webinar_page_kind = "series"
 
@@ -269,6 +279,9 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         FieldPanel("technical_help"),
         *RegistrationSettingsMixin.registration_panels,
         InlinePanel("registration_questions", heading=_("Questions"), label=_("Question")),
+        MultiFieldPanel(
+            [FieldPanel("personal_data_retention_days")], heading=_("Personal data")
+        ),
     ]
 
     search_fields = [
@@ -286,6 +299,24 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         APIField("sessions", serializer=SeriesSessionsField()),
         APIField("registration", serializer=RegistrationField()),
     ]
+
+    def clean(self) -> None:
+        super().clean()
+        days = self.personal_data_retention_days
+        site_days = webinar_settings.PERSONAL_DATA_RETENTION_DAYS
+        if days is not None and site_days is not None and days > site_days:
+            raise ValidationError(
+                {
+                    "personal_data_retention_days": ngettext(
+                        "The site erases personal data after %(days)d day; a series can only "
+                        "shorten it.",
+                        "The site erases personal data after %(days)d days; a series can only "
+                        "shorten it.",
+                        site_days,
+                    )
+                    % {"days": site_days}
+                }
+            )
 
     def get_sessions_queryset(self):
         # Already the concrete session model: .specific() would only add queries.

@@ -440,3 +440,28 @@ class RegistrationEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.registration.email}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The retention rule's runs
+# ---------------------------------------------------------------------------------------------
+
+
+class RetentionRun(models.Model):
+    """One run of ``webinars_purge_personal_data``: when, and what it erased. The registrations
+    admin shows the last one, so the data protection officer can see that erasure happens."""
+
+    ran_at = models.DateTimeField(_("ran at"), auto_now_add=True, db_index=True)
+    registrations = models.PositiveIntegerField(_("registrations erased"), default=0)
+    emails = models.PositiveIntegerField(_("outbox rows cleared"), default=0)
+    feedback_comments = models.PositiveIntegerField(_("feedback comments erased"), default=0)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("run of the retention rule")
+        verbose_name_plural = _("runs of the retention rule")
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ran_at:%Y-%m-%d %H:%M}: {self.registrations}"

@@ -1,5 +1,6 @@
 """The retention rule: personal data of a registration is erased ``PERSONAL_DATA_RETENTION_DAYS``
-days after its session ended, keeping what statistics need (status, places, municipality, dates).
+days after its session ended (or the shorter ``personal_data_retention_days`` of its series),
+keeping what statistics need (status, places, municipality, dates).
 
 ``purge_personal_data()`` works in batches of primary keys, so 100,000 rows never sit in memory,
 and marks an erased row by its empty ``email``: a second run finds nothing left to do. The command
@@ -13,14 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from wagtail.log_actions import log
 
 from ..conf import webinar_settings
 from ..dates import isoformat
-from ..models.registrations import Registration, RegistrationEmail, email_key_for
+from ..models.registrations import Registration, RegistrationEmail, RetentionRun, email_key_for
+from ..pagemodel import series_page_model
 
 BATCH_SIZE = 1000
 
@@ -41,8 +43,25 @@ def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
 
 
 def due_for_purge(now: datetime.datetime | None = None):
-    """Registrations whose personal data the retention rule erases now."""
-    return Registration.objects.filter(session__end__lt=retention_cutoff(now)).exclude(email="")
+    """Registrations whose personal data the retention rule erases now: the site's period after
+    their session ended, or the shorter one their series sets."""
+    now = now or timezone.now()
+    due = Q(session__end__lt=retention_cutoff(now))
+    shorter = (
+        series_page_model()
+        .objects.filter(
+            personal_data_retention_days__isnull=False,
+            personal_data_retention_days__lt=webinar_settings.PERSONAL_DATA_RETENTION_DAYS,
+        )
+        .values_list("path", "depth", "personal_data_retention_days")
+    )
+    for path, depth, days in shorter:
+        due |= Q(
+            session__path__startswith=path,
+            session__depth=depth + 1,
+            session__end__lt=now - datetime.timedelta(days=days),
+        )
+    return Registration.objects.filter(due).exclude(email="")
 
 
 def erase_registrations(queryset) -> PurgeReport:
@@ -82,6 +101,19 @@ def purge_personal_data(now: datetime.datetime | None = None) -> PurgeReport:
     report = erase_registrations(due_for_purge(now))
     report.cutoff = retention_cutoff(now)
     return report
+
+
+def record_run(report: PurgeReport, *, feedback_comments: int = 0) -> RetentionRun:
+    """Note a run of the rule, so the admin can show when erasure last happened."""
+    return RetentionRun.objects.create(
+        registrations=report.registrations,
+        emails=report.emails,
+        feedback_comments=feedback_comments,
+    )
+
+
+def last_run() -> RetentionRun | None:
+    return RetentionRun.objects.order_by("-ran_at", "-pk").first()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ The rules are ``registration.retention.purge_personal_data`` and
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from wagtail_webinars.registration.retention import purge_personal_data
+from wagtail_webinars.registration.retention import purge_personal_data, record_run
 
 
 class Command(BaseCommand):
@@ -20,6 +20,7 @@ class Command(BaseCommand):
             from wagtail_webinars.feedback.retention import purge_feedback_comments
 
             comments = purge_feedback_comments()
+        record_run(report, feedback_comments=comments)
         if options["verbosity"]:
             self.stdout.write(
                 f"registrations erased: {report.registrations} "
