@@ -137,9 +137,7 @@ def series_registrations(request: HttpRequest, body: dict[str, Any], page_id: in
             items.append(_outcome_json(session, result))
     if all(isinstance(r, services.RegistrationError) for r in results):
         first = results[0]
-        return json_response(
-            {"code": first.code, "message": str(first.message), "registrations": items}, status=409
-        )
+        return error_response(first.code, str(first.message), 409, registrations=items)
     return json_response({"registrations": items}, status=201)
 
 
