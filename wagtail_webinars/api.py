@@ -21,6 +21,7 @@ from rest_framework import status as http_status
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 from wagtail.api.v2.filters import FieldsFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError, parse_boolean
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
@@ -144,6 +145,20 @@ class _WithoutParams:
         return getattr(self._request, name)
 
 
+#: Beyond any page id or count: an offset past it would overflow the database's integers (a 500).
+MAX_OFFSET = 2**31 - 1
+
+
+class SessionsPagination(WagtailPagination):
+    """Wagtail's ``limit``/``offset`` paging, with an offset the database can take."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = request.GET.get("offset", "0")
+        if offset.isascii() and offset.isdigit() and int(offset) > MAX_OFFSET:
+            raise FilterValueError("offset", f"offset must be at most {MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
+
+
 class SessionsAPIViewSet(EnvelopeErrorsMixin, PagesAPIViewSet):
     """``/api/v2/webinar_sessions/``: published sessions, soonest first, with every API v2 pages
     feature (``fields``, ``limit``/``offset``, ``order``, ``descendant_of``, ``search``…) and the
@@ -159,6 +174,9 @@ class SessionsAPIViewSet(EnvelopeErrorsMixin, PagesAPIViewSet):
         SESSION_FILTERS
     )
     name = "webinar_sessions"
+    pagination_class = SessionsPagination
+    #: How ``openapi.py`` finds this endpoint on the host's router, wherever it is mounted.
+    openapi_operation = "listSessions"
     #: The site's session page model (swappable), set by ``bound()`` when it is registered.
     model = None
 
