@@ -14,13 +14,16 @@ envelope of ``jsonapi.error_body``.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 
 from . import __version__
+from .data import OTHER_ORGANISATION, municipalities, regions
 from .jsonapi import error_response, json_response
 
 #: The version of OpenAPI the document is written in.
@@ -104,12 +107,13 @@ SCHEMAS: dict[str, Any] = {
         "there. Which are required, and the choices, are the editor's: read them from "
         "`registration.fields`.",
         "properties": {
-            "name": _string(200),
-            "email": _string(254),
-            "organisation": _string(200),
+            "name": {**_string(200), "minLength": 1},
+            "email": {**_string(254), "format": "email"},
+            "organisation": {**_string(200), "minLength": 1},
             "municipality_code": {
                 "type": "string",
-                "description": "A `code` of `GET <prefix>/api/municipalities/`.",
+                "description": "A `code` of `GET <prefix>/api/municipalities/` (`enum` is "
+                "filled in when the document is served).",
             },
             "participants": {
                 "description": "Further participants' names: a list, or one name per line.",
@@ -122,7 +126,7 @@ SCHEMAS: dict[str, Any] = {
                 "additionalProperties": True,
             },
             "question_to_speaker": _string(1000),
-            "consent": {"type": "boolean", "description": "Must be `true`."},
+            "consent": {"const": True, "description": "Must be JSON `true`."},
             "consent_version": {
                 "type": "string",
                 "description": "`registration.consent.version` of the text shown; an outdated "
@@ -208,7 +212,10 @@ SCHEMAS: dict[str, Any] = {
     "CancelBody": {
         "type": "object",
         "required": ["token"],
-        "properties": {"token": {"type": "string"}, "language": _ref("Language")},
+        "properties": {
+            "token": {"type": "string", "minLength": 1},
+            "language": _ref("Language"),
+        },
     },
     "Cancelled": {
         "type": "object",
@@ -219,8 +226,8 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "description": "`page` (a page id) or `path`, and `helpful`.",
         "properties": {
-            "page": {"type": "integer"},
-            "path": {"type": "string"},
+            "page": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            "path": {"type": "string", "pattern": "^/[^/\\\\]", "maxLength": 2048},
             "helpful": {"type": "boolean"},
             "comment": _string(1250),
             "language": _ref("Language"),
@@ -561,10 +568,22 @@ def build_document(request: HttpRequest) -> dict[str, Any]:
         },
         "servers": [{"url": request.build_absolute_uri("/").rstrip("/")}],
         "paths": {**_our_paths(), **_listing_paths()},
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": _schemas()},
     }
 
 
+def _schemas() -> dict[str, Any]:
+    """``SCHEMAS``, with the municipality codes the form takes as ``municipality_code``'s enum."""
+    schemas = json.loads(json.dumps(SCHEMAS))
+    codes = [m.code for m in municipalities()] + [r.code for r in regions()]
+    schemas["RegistrationBody"]["properties"]["municipality_code"]["enum"] = [
+        *codes,
+        OTHER_ORGANISATION,
+    ]
+    return schemas
+
+
+@csrf_exempt  # it writes nothing: any other method gets the JSON 405, not the CSRF page
 def openapi_document(request: HttpRequest) -> JsonResponse:
     """``GET <prefix>/api/openapi.json``."""
     if request.method not in ("GET", "HEAD"):

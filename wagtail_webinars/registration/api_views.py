@@ -24,6 +24,7 @@ from django.db.models.functions import Left, Length
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import PageViewRestriction
 
 from ..data import (
@@ -161,6 +162,7 @@ def cancel_registration(request: HttpRequest, body: dict[str, Any]) -> JsonRespo
 MUNICIPALITIES_MAX_AGE = 24 * 60 * 60
 
 
+@csrf_exempt  # it writes nothing: any other method gets the JSON 405, not the CSRF page
 def municipalities(request: HttpRequest) -> JsonResponse:
     """``GET <prefix>/api/municipalities/``: what ``municipality_code`` takes, in the form's order
     (municipalities, then regions, each alphabetically in Swedish, then "Annan organisation").
