@@ -126,6 +126,19 @@ def test_an_over_size_json_body_is_413_in_json(client, json_urls):
         }
 
 
+@pytest.mark.parametrize("kind", ["sessions", "series"])
+def test_a_registration_page_id_beyond_any_database_integer_is_404(client, db, site, kind):
+    for page_id in (2**31, 2**63, 10**30):
+        response = post_raw(
+            client,
+            f"{PREFIX}api/{kind}/{page_id}/registrations/",
+            json.dumps({"name": "x"}).encode(),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 404, page_id
+        assert response.json()["code"] == "not_found"
+
+
 def test_a_feedback_page_id_beyond_any_database_integer_is_an_unknown_page(client, session):
     for page in (2**31, 2**63, 10**30, -1, 1.5, True, [1], {"id": 1}):
         response = post_raw(

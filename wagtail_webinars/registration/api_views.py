@@ -80,12 +80,19 @@ def _outcome_json(session, outcome) -> dict[str, Any]:
     }
 
 
+#: Wagtail's page ids are 32-bit: a larger one names no page, and SQLite cannot even take it
+#: past 2**63 (OverflowError, a 500: found by the schemathesis run).
+PAGE_ID_MAX = 2**31 - 1
+
+
 def _get_live(model, page_id: int):
     """The live page with this id, unless it or an ancestor has a view restriction.
 
     What ``.live().public()`` selects, in one query: ``public()`` first loads every view
     restriction on the site to build its filter, a second query on every registration.
     """
+    if not 0 < page_id <= PAGE_ID_MAX:
+        return None
     restricted = PageViewRestriction.objects.filter(
         # The restricted page is the page itself or an ancestor: its path is a prefix of ours.
         page__path=Left(OuterRef("path"), Length("page__path"))
