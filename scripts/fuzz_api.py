@@ -130,6 +130,9 @@ def main() -> int:
         server = subprocess.Popen(
             [
                 str(bin_dir / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                # No request-line limit of gunicorn's own (a 414 before Django): the run is about
+                # what our views answer to any query string, however long.
+                "--limit-request-line", "0",
                 "--access-logfile", str(access_log), "--access-logformat", "%(m)s %(U)s %(s)s",
                 "--error-logfile", str(work / "error.log"),
                 "django.core.wsgi:get_wsgi_application()",
