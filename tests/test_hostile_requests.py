@@ -69,7 +69,9 @@ def test_a_body_that_is_not_plain_json_is_400_for_the_body_as_a_whole(client, js
         response = post_raw(client, url, raw, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400, url
         assert response.json() == {
-            "errors": {"__all__": ["The request body must be a JSON object."]}
+            "code": "invalid",
+            "message": "The request body must be a JSON object.",
+            "errors": {"__all__": ["The request body must be a JSON object."]},
         }
     assert nothing_written()
 
@@ -81,7 +83,9 @@ def test_a_number_too_large_for_a_float_is_refused_in_swedish(client, json_urls)
         )
         assert response.status_code == 400
         assert response.json() == {
-            "errors": {"__all__": ["Anropets innehåll måste vara ett JSON-objekt."]}
+            "code": "invalid",
+            "message": "Anropets innehåll måste vara ett JSON-objekt.",
+            "errors": {"__all__": ["Anropets innehåll måste vara ett JSON-objekt."]},
         }
 
 
@@ -91,9 +95,10 @@ def test_a_lone_surrogate_is_400_for_its_field(client, json_urls, field):
     for url in json_urls:
         response = post_raw(client, url, raw, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400
-        assert response.json() == {
-            "errors": {field: ["The text contains characters that cannot be used."]}
+        assert response.json()["errors"] == {
+            field: ["The text contains characters that cannot be used."]
         }
+        assert response.json()["code"] == "invalid"
     assert nothing_written()
 
 
@@ -114,7 +119,24 @@ def test_an_over_size_json_body_is_413_in_json(client, json_urls):
     for url in json_urls:
         response = post_raw(client, url, raw, HTTP_ACCEPT_LANGUAGE="sv")
         assert response.status_code == 413
-        assert response.json() == {"code": "too_large", "message": "Anropet är för stort."}
+        assert response.json() == {
+            "code": "too_large",
+            "message": "Anropet är för stort.",
+            "errors": {},
+        }
+
+
+@pytest.mark.parametrize("kind", ["sessions", "series"])
+def test_a_registration_page_id_beyond_any_database_integer_is_404(client, db, site, kind):
+    for page_id in (2**31, 2**63, 10**30):
+        response = post_raw(
+            client,
+            f"{PREFIX}api/{kind}/{page_id}/registrations/",
+            json.dumps({"name": "x"}).encode(),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 404, page_id
+        assert response.json()["code"] == "not_found"
 
 
 def test_a_feedback_page_id_beyond_any_database_integer_is_an_unknown_page(client, session):
@@ -139,7 +161,9 @@ def test_a_nul_byte_in_a_feedback_comment_through_json_is_refused(client, sessio
     )
     assert response.status_code == 400
     assert response.json() == {
-        "errors": {"comment": ["Kommentaren innehåller tecken som inte kan användas."]}
+        "code": "invalid",
+        "message": "Några fält behöver rättas.",
+        "errors": {"comment": ["Kommentaren innehåller tecken som inte kan användas."]},
     }
     assert nothing_written()
 

@@ -12,8 +12,16 @@ The body is JSON sent as ``application/json`` or as ``text/plain``: a ``text/pla
 CORS "simple request" that needs no preflight, and it is no less safe here, since the Origin
 check, not the content type, is what keeps foreign pages out. Anything else is 415.
 
-Errors: 400 ``{"errors": {field: [message]}}`` for input, ``{"code", "message"}`` for the rest.
-No body of any shape reaches the view unchecked: a body larger than Django's
+Errors, every status of every endpoint, have one envelope (``error_body``)::
+
+    {"code": "invalid", "message": "Correct the fields marked.", "errors": {"email": ["…"]}}
+
+``code`` is a stable machine-readable word, ``message`` one sentence for a person, in the
+visitor's language, and ``errors`` the messages per field (``"__all__"`` for the body as a whole),
+empty when the refusal is not about a field. It is the union of the two shapes answered before
+(400 ``{"errors"}``, the rest ``{"code", "message"}``), so clients of either keep working;
+a client should branch on the status and ``code``, show ``message``, and put ``errors`` beside
+their fields. No body of any shape reaches the view unchecked: a body larger than Django's
 ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is 413 ``{"code": "too_large"}``; invalid JSON, JSON nested too
 deep to parse, the non-standard ``NaN`` and ``Infinity`` and numbers too large for a float
 (``1e400``) are 400 for the body as a whole; a lone surrogate (``"\\ud800"``) anywhere is 400 for
@@ -80,14 +88,32 @@ def json_response(data: dict[str, Any], status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def error_response(code: str, message: str, status: int) -> JsonResponse:
-    """``{"code": code, "message": message}``: a refusal that is not about one field."""
-    return json_response({"code": code, "message": message}, status=status)
+def error_body(
+    code: str, message: str, errors: dict[str, list[str]] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The one error envelope: ``{"code", "message", "errors"}`` (see the module docstring);
+    ``extra`` keys are added after them (the series endpoint's ``registrations``)."""
+    return {"code": code, "message": message, "errors": errors or {}, **extra}
+
+
+def error_response(code: str, message: str, status: int, **extra: Any) -> JsonResponse:
+    """A refusal that is not about one field: ``errors`` is ``{}``."""
+    return json_response(error_body(code, message, **extra), status=status)
+
+
+def invalid_message(errors: dict[str, list[str]]) -> str:
+    """The envelope's ``message`` for field errors: the body's own error when that is all there
+    is, else a sentence that sends the reader to the fields."""
+    if set(errors) == {"__all__"} and errors["__all__"]:
+        return str(errors["__all__"][0])
+    return gettext("Some fields need correcting.")
 
 
 def field_errors_response(errors: dict[str, list[str]], status: int = 400) -> JsonResponse:
-    """``{"errors": {field: [message]}}``; ``"__all__"`` for the body as a whole."""
-    return json_response({"errors": errors}, status=status)
+    """400 ``{"code": "invalid", "message", "errors": {field: [message]}}``; ``"__all__"`` for
+    the body as a whole."""
+    errors = {key: [str(m) for m in messages] for key, messages in errors.items()}
+    return json_response(error_body("invalid", invalid_message(errors), errors), status=status)
 
 
 def json_endpoint(view: Callable) -> Callable:

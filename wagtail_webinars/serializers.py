@@ -21,9 +21,10 @@ from django.utils import timezone, translation
 from rest_framework import serializers
 from wagtail.images.api.fields import ImageRenditionField
 
+from . import calendar_links
 from .dates import isoformat
 from .language import visitor_language
-from .pagemodel import session_page_model
+from .pagemodel import series_page_model, session_page_model
 
 
 def response_instances(field: serializers.Field, instance: Model) -> list[Model]:
@@ -306,3 +307,120 @@ class RegistrationField(serializers.Field):
                     each._webinar_api_registration = built[each.pk]
                 cached = page._webinar_api_registration
             return cached
+
+
+def response_series_ids(field: serializers.Field, page: Model) -> int | None:
+    """The id of the series ``page`` belongs to: its own for a series, its parent's for a session
+    whose parent is a series, else ``None``. One query for every session of the response."""
+    if hasattr(page, "_webinar_api_series_id"):
+        return page._webinar_api_series_id
+    series_model = series_page_model()
+    if isinstance(page, series_model):
+        page._webinar_api_series_id = page.pk
+        return page.pk
+    pages = [
+        p
+        for p in response_instances(field, page)
+        if type(p) is type(page) and not hasattr(p, "_webinar_api_series_id")
+    ]
+    steplen = series_model.steplen
+    parents = dict(
+        series_model.objects.filter(path__in={p.path[:-steplen] for p in pages}).values_list(
+            "path", "pk"
+        )
+    )
+    for each in pages:
+        each._webinar_api_series_id = parents.get(each.path[:-steplen])
+    return page._webinar_api_series_id
+
+
+class NoticeSerializer(serializers.Serializer):
+    """A notice nested in a page: the fields of ``/api/v2/webinar_notices/``."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True)
+    link_label = serializers.CharField(read_only=True)
+    show_from = WebinarDateTimeField(read_only=True)
+    show_until = WebinarDateTimeField(read_only=True)
+
+
+class PageNoticesField(serializers.Field):
+    """The notices the page shows now (``get_notices()``: published, within their dates, in the
+    page's language, for every webinar page or for this page's series), newest first. Two queries
+    for all pages of the response, whatever their number."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Model) -> list[Any]:
+        if not hasattr(instance, "_webinar_api_notices"):
+            self._fetch(instance)
+        return instance._webinar_api_notices
+
+    def _fetch(self, instance: Model) -> None:
+        # The notice model from the page's own relation would need a field; the app registry
+        # gives it without importing the models, which name this field.
+        from django.apps import apps
+
+        notice_model = apps.get_model("wagtail_webinars", "Notice")
+        series_pages = notice_model._meta.get_field("series").related_model
+        pages = [
+            p
+            for p in response_instances(self, instance)
+            if type(p) is type(instance) and not hasattr(p, "_webinar_api_notices")
+        ]
+        series_of = {p.pk: response_series_ids(self, p) for p in pages}
+        notices = list(
+            notice_model.objects.current()
+            .filter(locale_id__in={p.locale_id for p in pages})
+            .select_related("link_page")
+            .prefetch_related(Prefetch("series", queryset=series_pages.objects.only("pk")))
+            .order_by("-show_from", "pk")
+        )
+        for page in pages:
+            page._webinar_api_notices = [
+                notice
+                for notice in notices
+                if notice.locale_id == page.locale_id
+                and (
+                    not notice.series.all()
+                    or any(s.pk == series_of[page.pk] for s in notice.series.all())
+                )
+            ]
+
+    def to_representation(self, notices: list[Any]) -> list[dict[str, Any]]:
+        return NoticeSerializer(notices, many=True, context=self.context).data
+
+
+class SessionCalendarField(serializers.Field):
+    """The ways to put a session into a calendar, from ``calendar_links`` (the page's own
+    links): ``ics``, ``google``, ``outlook``, the series' feed (``https`` and ``webcal``) or
+    ``null``, and the site's feed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Model) -> Any:
+        return instance
+
+    def to_representation(self, session: Any) -> dict[str, Any]:
+        request = self.context.get("request")
+        links = calendar_links.session_links(session, request)
+        series_id = response_series_ids(self, session)
+        series_feed = None
+        if series_id is not None:
+            series = series_page_model()(pk=series_id)
+            feed = calendar_links.series_feed(series, request)
+            series_feed = {"https": feed.https, "webcal": feed.webcal}
+        site = calendar_links.site_feed(request)
+        return {
+            "ics": links.ics,
+            "google": links.google,
+            "outlook": links.outlook,
+            "series_feed": series_feed,
+            "site_feed": {"https": site.https, "webcal": site.webcal},
+        }

@@ -6,7 +6,7 @@ prefix, before Wagtail's own:
 
 from django.urls import path
 
-from . import embed, views
+from . import embed, openapi, views
 from .feedback import urls as feedback_urls
 from .registration import api_views, views as registration_views
 
@@ -55,6 +55,8 @@ urlpatterns = [
         "api/registrations/cancel/", api_views.cancel_registration, name="api_registration_cancel"
     ),
     path("api/municipalities/", api_views.municipalities, name="api_municipalities"),
+    # The OpenAPI 3.1 document of the JSON endpoints above, the feedback one and API v2's sessions
+    path("api/openapi.json", openapi.openapi_document, name="api_openapi"),
     # The embed script for sites that do not run Wagtail (docs/embed.md)
     path("embed.js", embed.embed_script, name="embed_script"),
     # Feedback widget (HTML form and JSON), the feedback app's own URLs

@@ -64,7 +64,11 @@ def test_json_errors_are_keyed_by_field(client, session):
 def test_json_errors_follow_accept_language(client, session):
     response = post_json(client, {"page": session.pk}, HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.json() == {"errors": {"helpful": ["Answer yes or no."]}}
+    assert response.json() == {
+        "code": "invalid",
+        "message": "Some fields need correcting.",
+        "errors": {"helpful": ["Answer yes or no."]},
+    }
 
 
 def test_json_only_takes_json(client, session):

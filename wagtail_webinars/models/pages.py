@@ -45,9 +45,11 @@ from ..pagemodel import (
 from ..serializers import (
     ContactPersonSerializer,
     PageContactsField,
+    PageNoticesField,
     PageSpeakersField,
     RegistrationField,
     SeriesSessionsField,
+    SessionCalendarField,
     SpeakerSerializer,
     TechnicalHelpField,
     WebinarDateTimeField,
@@ -298,6 +300,7 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         APIField("technical_help", serializer=TechnicalHelpField()),
         APIField("sessions", serializer=SeriesSessionsField()),
         APIField("registration", serializer=RegistrationField()),
+        APIField("notices", serializer=PageNoticesField()),
     ]
 
     def clean(self) -> None:
@@ -457,6 +460,8 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         APIField("webinar_contacts", serializer=PageContactsField()),
         APIField("technical_help", serializer=TechnicalHelpField()),
         APIField("registration", serializer=RegistrationField()),
+        APIField("notices", serializer=PageNoticesField()),
+        APIField("calendar", serializer=SessionCalendarField()),
     ]
 
     def clean(self):

@@ -24,6 +24,7 @@ from django.db.models.functions import Left, Length
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import PageViewRestriction
 
 from ..data import (
@@ -88,12 +89,19 @@ def _outcome_json(session, outcome) -> dict[str, Any]:
     }
 
 
+#: Wagtail's page ids are 32-bit: a larger one names no page, and SQLite cannot even take it
+#: past 2**63 (OverflowError, a 500: found by the schemathesis run).
+PAGE_ID_MAX = 2**31 - 1
+
+
 def _get_live(model, page_id: int):
     """The live page with this id, unless it or an ancestor has a view restriction.
 
     What ``.live().public()`` selects, in one query: ``public()`` first loads every view
     restriction on the site to build its filter, a second query on every registration.
     """
+    if not 0 < page_id <= PAGE_ID_MAX:
+        return None
     restricted = PageViewRestriction.objects.filter(
         # The restricted page is the page itself or an ancestor: its path is a prefix of ours.
         page__path=Left(OuterRef("path"), Length("page__path"))
@@ -153,9 +161,7 @@ def series_registrations(request: HttpRequest, body: dict[str, Any], page_id: in
             items.append(_outcome_json(session, result))
     if all(isinstance(r, services.RegistrationError) for r in results):
         first = results[0]
-        return json_response(
-            {"code": first.code, "message": str(first.message), "registrations": items}, status=409
-        )
+        return error_response(first.code, str(first.message), 409, registrations=items)
     return json_response({"registrations": items}, status=201)
 
 
@@ -179,6 +185,7 @@ def cancel_registration(request: HttpRequest, body: dict[str, Any]) -> JsonRespo
 MUNICIPALITIES_MAX_AGE = 24 * 60 * 60
 
 
+@csrf_exempt  # it writes nothing: any other method gets the JSON 405, not the CSRF page
 def municipalities(request: HttpRequest) -> JsonResponse:
     """``GET <prefix>/api/municipalities/``: what ``municipality_code`` takes, in the form's order
     (municipalities, then regions, each alphabetically in Swedish, then "Annan organisation").
