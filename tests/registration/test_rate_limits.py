@@ -153,6 +153,7 @@ def test_a_429_says_when_to_try_again_in_json_in_the_visitors_language(client, s
     assert response.json() == {
         "code": "rate_limited",
         "message": "Too many requests from your network. Please try again later.",
+        "errors": {},
     }
     swedish = post(client, session, body(3), language="sv")
     assert swedish.json()["message"] == (
