@@ -3,7 +3,7 @@ no side effects. (The feedback app registers its report and panel in its own wag
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, SubmenuMenuItem
+from wagtail.admin.menu import Menu
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -57,14 +57,14 @@ class WebinarSnippetsGroup(SnippetViewSetGroup):
             item.order += 10
         return items
 
+    #: Wagtail 8 adds a hook's items to a group's menu itself (``submenu_hook``).
+    submenu_hook = WEBINARS_MENU_HOOK
+
     def get_menu_item(self, order=None):
-        return SubmenuMenuItem(
-            label=self.menu_label,
-            menu=Menu(register_hook_name=WEBINARS_MENU_HOOK, items=self.get_submenu_items()),
-            name=self.menu_name,
-            icon_name=self.menu_icon,
-            order=order if order is not None else self.menu_order,
-        )
+        item = super().get_menu_item(order)
+        # Wagtail 7 has no submenu_hook: give it the menu Wagtail 8 builds, hook items included.
+        item.menu = Menu(register_hook_name=WEBINARS_MENU_HOOK, items=self.get_submenu_items())
+        return item
 
 
 register_snippet(WebinarSnippetsGroup)
