@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ..conf import webinar_settings
-from ..dates import format_timespan
+from ..dates import format_datetime, format_timespan
 from ..ical import get_invitation_class
 from ..models.registrations import (
     DeliveryState,
@@ -44,6 +44,7 @@ from ..models.registrations import (
     EmailState,
     Registration,
     RegistrationEmail,
+    RegistrationStatus,
 )
 from ..pagemodel import session_page_model
 
@@ -57,8 +58,18 @@ logger = logging.getLogger(__name__)
 #: Kinds of e-mail that carry the calendar invitation (METHOD:REQUEST): the ones that give a
 #: place, and the reminder (which puts the event back where a registrant deleted it).
 INVITATION_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.REMINDER}
+#: Change notices (registration/changes.py): an updated REQUEST for a confirmed registrant (the
+#: new time or link, or STATUS:TENTATIVE while postponed); nothing for one who is waiting.
+UPDATE_KINDS = {EmailKind.UPDATE, EmailKind.POSTPONED}
+#: Kinds that remove the event from a calendar (METHOD:CANCEL), for those who were invited.
+CANCEL_KINDS = {EmailKind.CANCELLED, EmailKind.CALLED_OFF}
 #: Kinds that carry the join link where the editor keeps it for registrants.
-JOIN_LINK_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.REMINDER}
+JOIN_LINK_KINDS = {
+    EmailKind.CONFIRMATION,
+    EmailKind.PROMOTED,
+    EmailKind.REMINDER,
+    EmailKind.UPDATE,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,13 +77,30 @@ JOIN_LINK_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.REMINDE
 # ---------------------------------------------------------------------------------------------
 
 
-def queue_email(registration: Registration, kind: str) -> RegistrationEmail:
+def queue_email(registration: Registration, kind: str, key: str = "") -> RegistrationEmail:
     """Write the outbox row now (inside the caller's transaction) and enqueue the send task
     once that transaction commits. If enqueueing fails, the row stays pending for
-    ``webinars_send_pending_mail``."""
-    email = RegistrationEmail.objects.create(registration=registration, kind=kind)
+    ``webinars_send_pending_mail``. A ``key`` (a reminder's offset, a change's SEQUENCE) is
+    unique per registration and kind: writing it twice raises ``IntegrityError``."""
+    email = RegistrationEmail.objects.create(registration=registration, kind=kind, key=key)
     transaction.on_commit(lambda: _enqueue_send(email.pk))
     return email
+
+
+def queue_emails(registrations: list[Registration], kind: str, key: str) -> None:
+    """``queue_email()`` for many registrations at once, in one INSERT: every registrant of a
+    session told of one change. The caller holds the session's lock, so no row exists yet; the
+    key's unique constraint makes a second round fail (and roll back) rather than send twice."""
+    rows = RegistrationEmail.objects.bulk_create(
+        [RegistrationEmail(registration=r, kind=kind, key=key) for r in registrations]
+    )
+    ids = [row.pk for row in rows]
+
+    def enqueue() -> None:
+        for email_id in ids:
+            _enqueue_send(email_id)
+
+    transaction.on_commit(enqueue)
 
 
 def _enqueue_send(email_id: int) -> None:
@@ -134,6 +162,12 @@ def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
         "cancel_url": cancel_url(registration, session),
         "contacts": get_contacts(session),
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+        # The start it had before it moved, for the change notice ("It was to be held …").
+        "previous_timespan": (
+            format_datetime(session.rescheduled_from)
+            if email.kind == EmailKind.UPDATE and session.is_rescheduled
+            else ""
+        ),
     }
 
 
@@ -203,10 +237,15 @@ def calendar_method(email: RegistrationEmail) -> str | None:
     event in their calendar to remove)."""
     if email.kind in INVITATION_KINDS:
         return "REQUEST"
-    if email.kind == EmailKind.CANCELLED:
+    if email.kind in UPDATE_KINDS:
+        confirmed = email.registration.status == RegistrationStatus.CONFIRMED
+        return "REQUEST" if confirmed else None
+    if email.kind in CANCEL_KINDS:
         invited = RegistrationEmail.objects.filter(
-            registration_id=email.registration_id, kind__in=INVITATION_KINDS
+            registration_id=email.registration_id, kind__in=INVITATION_KINDS | UPDATE_KINDS
         ).exists()
+        if email.kind == EmailKind.CALLED_OFF:
+            invited = invited or email.registration.status == RegistrationStatus.CONFIRMED
         return "CANCEL" if invited else None
     return None
 
@@ -227,14 +266,8 @@ def build_message(email: RegistrationEmail) -> EmailMultiAlternatives:
     method = calendar_method(email)
     ics = ""
     if method:
-        organizer = contacts[0].contact if contacts and contacts[0].contact.email else None
-        invitation = get_invitation_class()(
-            context["session"],
-            registration,
-            organizer_email=organizer.email if organizer else sender_address(),
-            organizer_name=organizer.name if organizer else context["site_name"],
-            method=method,
-        )
+        # The ORGANIZER of every calendar file, which is this message's From (docs/calendar.md).
+        invitation = get_invitation_class()(context["session"], registration, method=method)
         ics = invitation.to_ical().decode()
     message = InvitationEmail(
         subject=subject,
