@@ -27,6 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from .. import page_cache
 from ..models.pages import SessionStatus
 from ..models.registrations import EmailKind, Registration
 from ..pagemodel import session_page_model
@@ -78,6 +79,8 @@ def announce_change(session: Any, now: datetime.datetime | None = None) -> int:
         if kind is not None:
             updates["calendar_sequence"] = current.calendar_sequence + 1
         model._default_manager.filter(pk=current.pk).update(**updates)
+        # An UPDATE sends no post_save: the page's cached fragments (the banner) are stale now.
+        transaction.on_commit(page_cache.bump_generation)
         for name, value in updates.items():
             setattr(session, name, value)
         old_end = _parse(old.get("end"))
