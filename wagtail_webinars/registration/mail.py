@@ -145,6 +145,41 @@ def get_contacts(session: Any) -> list:
     return contacts
 
 
+def absolute_url(session: Any, url: str) -> str:
+    """``url`` (a document's, say) on the session's own site, for an e-mail."""
+    if not url or "://" in url:
+        return url
+    site = session.get_site()
+    root = site.root_url if site is not None else getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+    return f"{root.rstrip('/')}{url}"
+
+
+def get_after_broadcast(session: Any) -> list[dict[str, Any]]:
+    """The session's "After the broadcast" blocks, for the follow-up: heading, text (rich text
+    as HTML), discussion questions and documents with absolute URLs."""
+    from wagtail.rich_text import expand_db_html
+
+    items = []
+    for block in session.programme:
+        if block.block_type != "after_broadcast":
+            continue
+        value = block.value
+        text = value.get("text")
+        items.append(
+            {
+                "heading": value.get("heading") or "",
+                "text": expand_db_html(text.source) if text else "",
+                "discussion_questions": [q for q in value.get("discussion_questions") or [] if q],
+                "documents": [
+                    {"title": d.title, "url": absolute_url(session, d.url)}
+                    for d in value.get("documents") or []
+                    if d
+                ],
+            }
+        )
+    return items
+
+
 def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
     """Template context of one e-mail; the keys are documented in docs/email.md."""
     registration = email.registration
@@ -168,6 +203,7 @@ def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
             if email.kind == EmailKind.UPDATE and session.is_rescheduled
             else ""
         ),
+        "after_broadcast": get_after_broadcast(session) if email.kind == EmailKind.FOLLOW_UP else [],
     }
 
 
