@@ -37,13 +37,20 @@ def event_status(session: Any) -> str:
     return SCHEMA + "EventScheduled"
 
 
+def _site_root(session: Any, request: HttpRequest | None) -> str:
+    """The session's site's root URL without the final slash, from Wagtail's cached site root
+    paths (no query, however many images), or "" when the page has no site."""
+    url_parts = session.get_url_parts(request)
+    return url_parts[1].rstrip("/") if url_parts and url_parts[1] else ""
+
+
 def _absolute(request: HttpRequest | None, session: Any, url: str) -> str:
     # On the session's own site, like the event's url, whichever host the request came by.
     if not url or "://" in url:
         return url
-    site = session.get_site()
-    if site is not None:
-        return f"{site.root_url.rstrip('/')}{url}"
+    root = _site_root(session, request)
+    if root:
+        return f"{root}{url}"
     return request.build_absolute_uri(url) if request is not None else url
 
 
@@ -53,9 +60,9 @@ def organizer(session: Any, request: HttpRequest | None = None) -> dict[str, Any
     if not name:
         return None
     data: dict[str, Any] = {"@type": "Organization", "name": name}
-    site = session.get_site()
-    if site is not None:
-        data["url"] = site.root_url.rstrip("/") + "/"
+    root = _site_root(session, request)
+    if root:
+        data["url"] = root + "/"
     return data
 
 
