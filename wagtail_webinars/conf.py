@@ -48,8 +48,15 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_MAX_ATTEMPTS": 6,
     # Seconds before the first retry of a failed e-mail; doubles with each further attempt.
     "EMAIL_RETRY_BACKOFF": 60,
-    # Hours before a session starts that webinars_send_reminders sends the reminder.
+    # Minutes before a session starts at which webinars_send_reminders sends a reminder, one per
+    # offset: a day and an hour before.
+    "REMINDER_MINUTES_BEFORE": [24 * 60, 60],
+    # Older form of the above, one reminder this many hours before; read only when a site sets it
+    # and not REMINDER_MINUTES_BEFORE.
     "REMINDER_HOURS_BEFORE": 24,
+    # Days after a session ends within which webinars_send_reminders sends the follow-up (the
+    # recording and the "After the broadcast" material) once an editor has added it; None: never.
+    "FOLLOW_UP_DAYS": 14,
     # Registration POSTs of any kind (HTML and JSON together) per client network: the hard cap
     # that stops floods, e.g. "1000/h"; None: no limit. See registration/limits.py.
     "REGISTRATION_RATE_LIMIT": "1000/h",

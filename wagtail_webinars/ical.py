@@ -48,6 +48,11 @@ def calendar_address(email: str, name: str = "") -> icalendar.vCalAddress | None
     return address
 
 
+def organizer_email() -> str:
+    """The ORGANIZER's address, the same as the From of registration e-mails."""
+    return webinar_settings.EMAIL_FROM or getattr(settings, "DEFAULT_FROM_EMAIL", "")
+
+
 def content_type(method: str | None) -> str:
     """``text/calendar; charset=utf-8; method=…`` for a body whose METHOD is ``method``."""
     return "text/calendar; charset=utf-8" + (f"; method={method}" if method else "")
@@ -117,9 +122,10 @@ class SessionCalendar:
         return self.session.public_stream_url or self.item_url()
 
     def item_sequence(self) -> int:
-        # Rises with each published revision, so calendars accept the updated event.
-        revision_id = getattr(self.session, "live_revision_id", None)
-        return int(revision_id or 0)
+        """SEQUENCE: the session's ``calendar_sequence``, which the publish rule raises only for
+        a change a registrant must know of (start, end, join link, status), so the download, the
+        feeds and every invitation carry the same number and calendars accept the update."""
+        return int(getattr(self.session, "calendar_sequence", 0) or 0)
 
     def item_status(self) -> str:
         """STATUS: ``CANCELLED`` for a cancelled session, ``TENTATIVE`` while it is postponed,
@@ -127,11 +133,12 @@ class SessionCalendar:
         return STATUSES.get(self.session.status, "CONFIRMED")
 
     def item_organizer(self) -> icalendar.vCalAddress | None:
-        """ORGANIZER: RFC 5546 asks for one in a published file as in an invitation. The sender
-        of the site's e-mails (``EMAIL_FROM``, else ``DEFAULT_FROM_EMAIL``), named after the site
-        (``WAGTAIL_SITE_NAME``); None when the site has no address."""
-        address = webinar_settings.EMAIL_FROM or getattr(settings, "DEFAULT_FROM_EMAIL", "")
-        return calendar_address(address, getattr(settings, "WAGTAIL_SITE_NAME", ""))
+        """ORGANIZER: RFC 5546 asks for one in a published file as in an invitation. One rule
+        for the download, the feeds and the invitations (docs/calendar.md): the sender of the
+        site's e-mails (``EMAIL_FROM``, else ``DEFAULT_FROM_EMAIL``), named after the site
+        (``WAGTAIL_SITE_NAME``), because mail clients match an invitation's ORGANIZER against
+        its From; None when the site has no address."""
+        return calendar_address(organizer_email(), getattr(settings, "WAGTAIL_SITE_NAME", ""))
 
     def item_alarm(self) -> icalendar.Alarm | None:
         """A VALARM ``CALENDAR_ALARM_MINUTES`` before the start; None when the setting is None."""
@@ -234,10 +241,11 @@ class RegistrationInvitation(SessionCalendar):
     """The invitation in a registrant's e-mail: ``METHOD:REQUEST`` (a place, or an update), or
     ``METHOD:CANCEL`` (the registrant cancelled, or the session was cancelled).
 
-    The organiser is the sender of the e-mails (or the page's first contact person with an
-    address) and the registrant is the one attendee, already accepted, so calendars add the
-    event without asking them to reply. A CANCEL keeps the UID and SEQUENCE of the event it
-    removes (RFC 5546 3.2.5), with ``STATUS:CANCELLED`` and no alarm.
+    The organiser is the one of every calendar file (``item_organizer()``: the sender of the
+    e-mails, which is the invitation's From) unless the caller names another, and the registrant
+    is the one attendee, already accepted, so calendars add the event without asking them to
+    reply. A CANCEL keeps the UID and SEQUENCE of the event it removes (RFC 5546 3.2.5), with
+    ``STATUS:CANCELLED`` and no alarm.
     """
 
     method = "REQUEST"
@@ -248,7 +256,7 @@ class RegistrationInvitation(SessionCalendar):
         self,
         session: Any,
         registration: Any,
-        organizer_email: str,
+        organizer_email: str = "",
         organizer_name: str = "",
         request: HttpRequest | None = None,
         method: str = "REQUEST",
@@ -276,6 +284,8 @@ class RegistrationInvitation(SessionCalendar):
         return self.session.stream_url or self.item_url()
 
     def item_organizer(self) -> icalendar.vCalAddress | None:
+        if not self.organizer_email:
+            return super().item_organizer()
         return calendar_address(self.organizer_email, self.organizer_name)
 
     def item_attendees(self) -> list[icalendar.vCalAddress]:

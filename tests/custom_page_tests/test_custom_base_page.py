@@ -165,3 +165,35 @@ def test_swapped_series_lists_its_sessions_upcoming_first_then_past(client, home
     upcoming, past = series.get_sessions()
     assert [s.title for s in upcoming] == ["Nästa tillfälle", "Senare tillfälle"]
     assert [s.title for s in past] == ["Tidigare tillfälle"]
+
+
+def test_a_swapped_session_moved_and_published_tells_its_registrants_once(
+    home, factories, django_capture_on_commit_callbacks
+):
+    import icalendar
+    from django.core import mail
+
+    from wagtail_webinars.registration.services import RegistrationRequest, register
+
+    start = timezone.now() + datetime.timedelta(days=10)
+    session = factories.SessionPageFactory(
+        parent=home, start=start, end=start + datetime.timedelta(hours=1)
+    )
+    session.save_revision().publish()
+    register(session, RegistrationRequest(name="Anna Berg", email="anna@example.org"))
+    mail.outbox.clear()
+
+    page = session_page_model().objects.get(pk=session.pk).get_latest_revision_as_object()
+    page.start = start + datetime.timedelta(days=1)
+    page.end = page.start + datetime.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+        page.save_revision().publish()
+
+    session.refresh_from_db()
+    assert session.calendar_sequence == 1
+    assert session.basepage_ptr.department == "Avdelningen för demokrati och styrning"
+    [message] = mail.outbox
+    [ics] = [a for a in message.attachments if a[0] == "invite.ics"]
+    [event] = icalendar.Calendar.from_ical(ics[1]).walk("VEVENT")
+    assert event["SEQUENCE"] == 1

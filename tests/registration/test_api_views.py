@@ -289,6 +289,89 @@ def test_series_registration_takes_every_open_date_unless_told(client, home):
     assert [r["status"] for r in response.json()["registrations"]] == ["confirmed", "confirmed"]
 
 
+@pytest.fixture
+def three_dates(home):
+    series = WebinarSeriesPageFactory(parent=home)
+    dates = []
+    for day in (13, 20, 27):
+        start = datetime.datetime(2027, 3, day, 9, 0, tzinfo=datetime.UTC)
+        dates.append(
+            WebinarSessionPageFactory(
+                parent=series, start=start, end=start + datetime.timedelta(hours=1)
+            )
+        )
+    return series, dates
+
+
+def test_a_cancelled_date_in_a_series_request_is_refused_in_its_own_item(client, three_dates):
+    series, (first, cancelled, last) = three_dates
+    cancelled.status = "cancelled"
+    cancelled.save()
+
+    response = post(
+        client,
+        f"/kalender/webbinarier/api/series/{series.pk}/registrations/",
+        body(sessions=[last.pk, cancelled.pk, first.pk]),
+    )
+
+    assert response.status_code == 201
+    items = response.json()["registrations"]
+    assert [item["session"]["id"] for item in items] == [first.pk, cancelled.pk, last.pk]
+    assert [item.get("status") for item in items] == ["confirmed", None, "confirmed"]
+    assert items[1]["code"] == "closed"
+    assert items[1]["message"] == "Anmälan är stängd eftersom webbinariet är inställt."
+    assert not cancelled.webinar_registrations.exists()
+
+
+def test_a_full_date_without_a_waiting_list_is_refused_as_full(client, three_dates):
+    series, (first, full, _last) = three_dates
+    full.registration_capacity = 0
+    full.registration_waitlist = False
+    full.save()
+
+    response = post(
+        client,
+        f"/kalender/webbinarier/api/series/{series.pk}/registrations/",
+        body(sessions=[first.pk, full.pk]),
+    )
+
+    assert response.status_code == 201
+    assert [item.get("code") for item in response.json()["registrations"]] == [None, "full"]
+
+
+def test_a_series_request_for_closed_dates_only_is_refused_with_each_reason(client, three_dates):
+    series, (first, second, _last) = three_dates
+    for session in (first, second):
+        session.status = "cancelled"
+        session.save()
+
+    response = post(
+        client,
+        f"/kalender/webbinarier/api/series/{series.pk}/registrations/",
+        body(sessions=[first.pk, second.pk]),
+    )
+
+    assert response.status_code == 409
+    assert [item["code"] for item in response.json()["registrations"]] == ["closed", "closed"]
+
+
+def test_a_series_request_for_closed_dates_still_checks_the_rest_of_the_body(
+    client, three_dates
+):
+    series, (first, *_rest) = three_dates
+    first.status = "cancelled"
+    first.save()
+
+    response = post(
+        client,
+        f"/kalender/webbinarier/api/series/{series.pk}/registrations/",
+        body(sessions=[first.pk], email="inte-en-adress"),
+    )
+
+    assert response.status_code == 400
+    assert "email" in response.json()["errors"]
+
+
 # --- cancelling ---------------------------------------------------------------------------------
 
 

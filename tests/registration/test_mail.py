@@ -188,7 +188,7 @@ def test_confirmation_carries_a_calendar_request_with_organizer_and_attendee(ses
     calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
     assert calendar["METHOD"] == "REQUEST"
     event = calendar.walk("VEVENT")[0]
-    assert str(event["ORGANIZER"]) == "mailto:karin.lind@example.org"
+    assert str(event["ORGANIZER"]) == "mailto:webbinarier@example.org"
     assert str(event["ATTENDEE"]) == "mailto:anna.berg@kiruna.example"
     assert event["ATTENDEE"].params["CN"] == "Anna Berg"
     assert event["LOCATION"] == "https://stream.example.org/live/123"

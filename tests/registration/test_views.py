@@ -299,6 +299,38 @@ def test_series_form_leaves_a_full_date_unticked_and_says_it_is_full(client, ser
     assert sum("checked" in box for box in others) == 2
 
 
+def test_a_date_cancelled_after_the_page_was_loaded_is_refused_and_the_others_booked(
+    client, series
+):
+    sessions = list(series.get_sessions_queryset().order_by("start"))
+    url = reverse("wagtail_webinars:series_register", args=[series.pk])
+    sessions[1].status = "cancelled"
+    sessions[1].save_revision().publish()
+
+    response = client.post(url, form_data(sessions=[str(s.pk) for s in sessions]), follow=True)
+
+    registered = Registration.objects.order_by("session__start").values_list(
+        "session_id", flat=True
+    )
+    assert list(registered) == [sessions[0].pk, sessions[2].pk]
+    html = response.content.decode()
+    assert html.count("Din plats är bekräftad.") == 2
+    assert "Anmälan är stängd eftersom webbinariet är inställt." in html
+
+
+def test_a_series_form_with_only_cancelled_dates_says_why_for_each(client, series):
+    sessions = list(series.get_sessions_queryset().order_by("start"))
+    url = reverse("wagtail_webinars:series_register", args=[series.pk])
+    sessions[0].status = "cancelled"
+    sessions[0].save_revision().publish()
+
+    response = client.post(url, form_data(sessions=[str(sessions[0].pk)]))
+
+    assert response.status_code == 409
+    assert "Anmälan är stängd eftersom webbinariet är inställt." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
 def test_after_a_series_registration_the_result_page_leads_back_to_the_series(client, series):
     sessions = list(series.get_sessions_queryset().order_by("start"))
     url = reverse("wagtail_webinars:series_register", args=[series.pk])

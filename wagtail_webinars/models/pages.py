@@ -400,6 +400,35 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         default=RegistrationFormPlacement.AFTER_PROGRAMME,
     )
 
+    # The calendar's memory of the session, written only by the publish rule
+    # (registration/changes.py) with an UPDATE of its own, never by a page's save(): a publish
+    # that read the page before another editor's publish committed must not put them back.
+    calendar_sequence = models.PositiveIntegerField(
+        _("calendar sequence"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "SEQUENCE of the calendar event; grows with each change registrants are told of."
+        ),
+    )
+    calendar_state = models.JSONField(
+        _("published time, link and status"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("What registrants were last told: start, end, join link and status."),
+    )
+    rescheduled_from = models.DateTimeField(
+        _("previous start"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The start before the session was last moved."),
+    )
+
+    #: Fields that only the publish rule writes (see ``save()``).
+    calendar_fields = ("calendar_sequence", "calendar_state", "rescheduled_from")
+
     webinar_page_kind = "session"
 
     class Meta:
@@ -464,10 +493,49 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         APIField("calendar", serializer=SessionCalendarField()),
     ]
 
+    def save(self, *args, **kwargs):
+        # A full save of an existing page (a published revision, a script's save()) writes every
+        # column but the calendar's: those belong to the publish rule, which locks the row and
+        # writes them itself. A revision's copy of them is whatever they were when it was made.
+        if kwargs.get("update_fields") is None and not self._state.adding and self.pk:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.calendar_fields
+            ]
+        return super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The session must end after it starts.")})
+
+    def with_content_json(self, content):
+        # A revision restores the page's content, not the calendar's memory of it.
+        obj = super().with_content_json(content)
+        for name in self.calendar_fields:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+    def calendar_snapshot(self) -> dict:
+        """What a registrant must know of, in the form ``calendar_state`` keeps: start, end,
+        join link and status. A publish that changes it notifies them (registration/changes.py)."""
+        return {
+            "start": self.start.astimezone(datetime.UTC).isoformat() if self.start else None,
+            "end": self.end.astimezone(datetime.UTC).isoformat() if self.end else None,
+            "stream_url": self.stream_url,
+            "status": self.status,
+        }
+
+    @property
+    def is_rescheduled(self) -> bool:
+        """Moved to another time since registrants first heard of it, and not called off."""
+        return bool(
+            self.rescheduled_from
+            and self.status == SessionStatus.SCHEDULED
+            and self.start
+            and self.rescheduled_from != self.start
+        )
 
     def get_admin_display_title(self) -> str:
         # The explorer, the breadcrumbs and the page chooser show the date beside the title, so

@@ -370,6 +370,13 @@ class EmailKind(models.TextChoices):
     PROMOTED = "promoted", _("Place from the waiting list")
     CANCELLED = "cancelled", _("Cancellation")
     REMINDER = "reminder", _("Reminder")
+    #: The session moved, or its join link changed: an updated invitation (higher SEQUENCE).
+    UPDATE = "update", _("Change of time or link")
+    POSTPONED = "postponed", _("Webinar postponed")
+    #: The session is called off ("inställt"): a METHOD:CANCEL for the calendar.
+    CALLED_OFF = "called_off", _("Webinar cancelled")
+    #: After the broadcast: the recording and the material.
+    FOLLOW_UP = "follow_up", _("After the broadcast")
 
 
 class EmailState(models.TextChoices):
@@ -408,6 +415,10 @@ class RegistrationEmail(models.Model):
         verbose_name=_("registration"),
     )
     kind = models.CharField(_("e-mail"), max_length=16, choices=EmailKind.choices)
+    #: What one e-mail of its kind is about, for the kinds a person gets more than once: the
+    #: reminder's offset (``before-1440``), the change's SEQUENCE (``sequence-3``). Unique per
+    #: registration and kind, so a rule that runs twice, or in two processes at once, writes it once.
+    key = models.CharField(_("about"), max_length=64, blank=True, default="")
     state = models.CharField(
         _("state"), max_length=16, choices=EmailState.choices, default=EmailState.PENDING
     )
@@ -430,11 +441,12 @@ class RegistrationEmail(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
         constraints = [
-            # Reminders are sent by a cron command that may run twice: one reminder each.
+            # Reminders, change notices and the follow-up are written by rules that may run twice
+            # or in two processes at once: one of each key per registration.
             models.UniqueConstraint(
-                fields=["registration"],
-                condition=Q(kind="reminder"),
-                name="wagtail_webinars_one_reminder_per_registration",
+                fields=["registration", "kind", "key"],
+                condition=~Q(key=""),
+                name="wagtail_webinars_one_email_per_key",
             ),
         ]
 

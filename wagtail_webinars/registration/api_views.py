@@ -40,7 +40,7 @@ from ..pagemodel import series_page_model, session_page_model
 from ..ratelimit import rate_limit_exceeded, retry_after
 from . import limits, services
 from .forms import ANSWER_PREFIX
-from .presentation import build_form, get_form_class, series_options
+from .presentation import build_form, get_form_class, series_options, set_aside_closed_dates
 
 
 def _form_errors(form) -> dict[str, list[str]]:
@@ -140,9 +140,17 @@ def series_registrations(request: HttpRequest, body: dict[str, Any], page_id: in
         return _rate_limited(wait)
     options = series_options(series)
     data = build_data(series, body)
+    refused: dict[int, services.RegistrationError] = {}
     if "sessions" not in body:
         data["sessions"] = [o.session.pk for o in options if o.can_register]
+    else:
+        # A date that cannot be booked is refused in its own item, not with a 400 for all.
+        data["sessions"], refused = set_aside_closed_dates(options, data.get("sessions"))
+    if refused and not data["sessions"]:
+        data["sessions"] = None  # only closed dates: the form checks the rest of the body
     form = build_form(series, data, options=options)
+    if refused and not form.data.get("sessions"):
+        form.fields["sessions"].required = False
     if not form.is_valid():
         return _refused_input(request, form)
     sessions = form.selected_sessions()
@@ -150,9 +158,12 @@ def series_registrations(request: HttpRequest, body: dict[str, Any], page_id: in
     wait = limits.refused_valid(request, registration_request.email, [s.pk for s in sessions])
     if wait is not None:
         return _rate_limited(wait)
-    results = services.register_for_series(series, sessions, registration_request)
+    results: list[Any] = services.register_for_series(series, sessions, registration_request)
+    by_date = dict(zip([s.pk for s in sessions], results, strict=True)) | refused
+    dated = [o.session for o in options if o.session.pk in by_date]
+    results = [by_date[s.pk] for s in dated]
     items = []
-    for session, result in zip(sessions, results, strict=True):
+    for session, result in zip(dated, results, strict=True):
         if isinstance(result, services.RegistrationError):
             items.append(
                 {"session": {"id": session.pk}, "code": result.code, "message": str(result.message)}

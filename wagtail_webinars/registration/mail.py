@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ..conf import webinar_settings
-from ..dates import format_timespan
+from ..dates import format_datetime, format_timespan
 from ..ical import get_invitation_class
 from ..models.registrations import (
     DeliveryState,
@@ -44,6 +44,7 @@ from ..models.registrations import (
     EmailState,
     Registration,
     RegistrationEmail,
+    RegistrationStatus,
 )
 from ..pagemodel import session_page_model
 
@@ -57,8 +58,18 @@ logger = logging.getLogger(__name__)
 #: Kinds of e-mail that carry the calendar invitation (METHOD:REQUEST): the ones that give a
 #: place, and the reminder (which puts the event back where a registrant deleted it).
 INVITATION_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.REMINDER}
+#: Change notices (registration/changes.py): an updated REQUEST for a confirmed registrant (the
+#: new time or link, or STATUS:TENTATIVE while postponed); nothing for one who is waiting.
+UPDATE_KINDS = {EmailKind.UPDATE, EmailKind.POSTPONED}
+#: Kinds that remove the event from a calendar (METHOD:CANCEL), for those who were invited.
+CANCEL_KINDS = {EmailKind.CANCELLED, EmailKind.CALLED_OFF}
 #: Kinds that carry the join link where the editor keeps it for registrants.
-JOIN_LINK_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.REMINDER}
+JOIN_LINK_KINDS = {
+    EmailKind.CONFIRMATION,
+    EmailKind.PROMOTED,
+    EmailKind.REMINDER,
+    EmailKind.UPDATE,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,13 +77,30 @@ JOIN_LINK_KINDS = {EmailKind.CONFIRMATION, EmailKind.PROMOTED, EmailKind.REMINDE
 # ---------------------------------------------------------------------------------------------
 
 
-def queue_email(registration: Registration, kind: str) -> RegistrationEmail:
+def queue_email(registration: Registration, kind: str, key: str = "") -> RegistrationEmail:
     """Write the outbox row now (inside the caller's transaction) and enqueue the send task
     once that transaction commits. If enqueueing fails, the row stays pending for
-    ``webinars_send_pending_mail``."""
-    email = RegistrationEmail.objects.create(registration=registration, kind=kind)
+    ``webinars_send_pending_mail``. A ``key`` (a reminder's offset, a change's SEQUENCE) is
+    unique per registration and kind: writing it twice raises ``IntegrityError``."""
+    email = RegistrationEmail.objects.create(registration=registration, kind=kind, key=key)
     transaction.on_commit(lambda: _enqueue_send(email.pk))
     return email
+
+
+def queue_emails(registrations: list[Registration], kind: str, key: str) -> None:
+    """``queue_email()`` for many registrations at once, in one INSERT: every registrant of a
+    session told of one change. The caller holds the session's lock, so no row exists yet; the
+    key's unique constraint makes a second round fail (and roll back) rather than send twice."""
+    rows = RegistrationEmail.objects.bulk_create(
+        [RegistrationEmail(registration=r, kind=kind, key=key) for r in registrations]
+    )
+    ids = [row.pk for row in rows]
+
+    def enqueue() -> None:
+        for email_id in ids:
+            _enqueue_send(email_id)
+
+    transaction.on_commit(enqueue)
 
 
 def _enqueue_send(email_id: int) -> None:
@@ -117,6 +145,41 @@ def get_contacts(session: Any) -> list:
     return contacts
 
 
+def absolute_url(session: Any, url: str) -> str:
+    """``url`` (a document's, say) on the session's own site, for an e-mail."""
+    if not url or "://" in url:
+        return url
+    site = session.get_site()
+    root = site.root_url if site is not None else getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+    return f"{root.rstrip('/')}{url}"
+
+
+def get_after_broadcast(session: Any) -> list[dict[str, Any]]:
+    """The session's "After the broadcast" blocks, for the follow-up: heading, text (rich text
+    as HTML), discussion questions and documents with absolute URLs."""
+    from wagtail.rich_text import expand_db_html
+
+    items = []
+    for block in session.programme:
+        if block.block_type != "after_broadcast":
+            continue
+        value = block.value
+        text = value.get("text")
+        items.append(
+            {
+                "heading": value.get("heading") or "",
+                "text": expand_db_html(text.source) if text else "",
+                "discussion_questions": [q for q in value.get("discussion_questions") or [] if q],
+                "documents": [
+                    {"title": d.title, "url": absolute_url(session, d.url)}
+                    for d in value.get("documents") or []
+                    if d
+                ],
+            }
+        )
+    return items
+
+
 def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
     """Template context of one e-mail; the keys are documented in docs/email.md."""
     registration = email.registration
@@ -138,6 +201,13 @@ def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
         "waitlist_position": (
             registration.waitlist_position() if email.kind == EmailKind.WAITLISTED else None
         ),
+        # The start it had before it moved, for the change notice ("It was to be held …").
+        "previous_timespan": (
+            format_datetime(session.rescheduled_from)
+            if email.kind == EmailKind.UPDATE and session.is_rescheduled
+            else ""
+        ),
+        "after_broadcast": get_after_broadcast(session) if email.kind == EmailKind.FOLLOW_UP else [],
     }
 
 
@@ -207,10 +277,15 @@ def calendar_method(email: RegistrationEmail) -> str | None:
     event in their calendar to remove)."""
     if email.kind in INVITATION_KINDS:
         return "REQUEST"
-    if email.kind == EmailKind.CANCELLED:
+    if email.kind in UPDATE_KINDS:
+        confirmed = email.registration.status == RegistrationStatus.CONFIRMED
+        return "REQUEST" if confirmed else None
+    if email.kind in CANCEL_KINDS:
         invited = RegistrationEmail.objects.filter(
-            registration_id=email.registration_id, kind__in=INVITATION_KINDS
+            registration_id=email.registration_id, kind__in=INVITATION_KINDS | UPDATE_KINDS
         ).exists()
+        if email.kind == EmailKind.CALLED_OFF:
+            invited = invited or email.registration.status == RegistrationStatus.CONFIRMED
         return "CANCEL" if invited else None
     return None
 
@@ -231,14 +306,8 @@ def build_message(email: RegistrationEmail) -> EmailMultiAlternatives:
     method = calendar_method(email)
     ics = ""
     if method:
-        organizer = contacts[0].contact if contacts and contacts[0].contact.email else None
-        invitation = get_invitation_class()(
-            context["session"],
-            registration,
-            organizer_email=organizer.email if organizer else sender_address(),
-            organizer_name=organizer.name if organizer else context["site_name"],
-            method=method,
-        )
+        # The ORGANIZER of every calendar file, which is this message's From (docs/calendar.md).
+        invitation = get_invitation_class()(context["session"], registration, method=method)
         ics = invitation.to_ical().decode()
     message = InvitationEmail(
         subject=subject,

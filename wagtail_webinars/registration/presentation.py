@@ -55,6 +55,37 @@ def series_options(series) -> list[SessionOption]:
     return [SessionOption(s, services.registration_state(s)) for s in upcoming]
 
 
+def set_aside_closed_dates(
+    options: list[SessionOption], requested: Any
+) -> tuple[Any, dict[int, services.RegistrationError]]:
+    """Split a series request's list of dates: the ones the form offers stay in the list, and
+    each of the series' dates that cannot be booked (cancelled, started, closed, full without a
+    waiting list) gets its own refusal, so the others are booked (docs/registration.md) rather
+    than the whole request failing on one date. Anything else stays in the list for the form
+    to judge."""
+    if not isinstance(requested, list):
+        return requested, {}
+    closed = {o.session.pk: o for o in options if not o.can_register}
+    kept, refused = [], {}
+    for value in requested:
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            kept.append(value)
+            continue
+        if pk in closed:
+            state = closed[pk].state
+            error = (
+                services.RegistrationFull(state.message)
+                if state.reason_code == "full"
+                else services.RegistrationClosed(state.message)
+            )
+            refused[pk] = error
+        else:
+            kept.append(value)
+    return kept, refused
+
+
 def get_form_class(page) -> type[RegistrationForm]:
     """The form class ``page`` registers with: its ``registration_form_class``, a dotted path
     or a class (``RegistrationForm`` by default), like Wagtail's ``FormMixin.get_form_class()``.

@@ -9,6 +9,7 @@ from wagtail.signals import page_published
 
 from ..models.registrations import Registration
 from ..pagemodel import series_page_model, session_page_model
+from .changes import announce_changes_on_publish
 from .services import promote_after_capacity_change
 
 
@@ -40,11 +41,16 @@ def promote_waitlisted_on_publish(sender: Any, instance: Any, **kwargs: Any) -> 
 
 
 def connect() -> None:
-    """Connect registration's receivers: the publish rule above and, where Anymail is
+    """Connect registration's receivers: the publish rules and, where Anymail is
     installed, its delivery tracking (``mail.receive_tracking``)."""
     page_published.connect(
         promote_waitlisted_on_publish,
         dispatch_uid="wagtail_webinars.registration.promote_waitlisted_on_publish",
+    )
+    # A moved, postponed or cancelled session: every registrant is told once (changes.py).
+    page_published.connect(
+        announce_changes_on_publish,
+        dispatch_uid="wagtail_webinars.registration.announce_changes_on_publish",
     )
     try:
         from anymail.signals import tracking

@@ -23,7 +23,13 @@ from ..formdata import form_data_problem
 from ..pagemodel import series_page_model, session_page_model
 from ..ratelimit import rate_limit_exceeded, retry_after
 from . import limits, services
-from .presentation import build_form, is_series, registration_context
+from .presentation import (
+    build_form,
+    is_series,
+    registration_context,
+    series_options,
+    set_aside_closed_dates,
+)
 
 RESULT_SALT = "wagtail_webinars.registration-result"
 # The result page is for the moment after sending; the e-mail is the lasting record.
@@ -80,7 +86,21 @@ def _handle_post(request: HttpRequest, page) -> HttpResponse:
 
 
 def _handle_readable_post(request: HttpRequest, page) -> HttpResponse:
-    form = build_form(page, request.POST)
+    refused: dict[int, services.RegistrationError] = {}
+    if is_series(page):
+        # A date that closed after the page was loaded (cancelled, full) is refused in its own
+        # result, the others are booked: the rule the JSON endpoint follows.
+        options = series_options(page)
+        kept, refused = set_aside_closed_dates(options, request.POST.getlist("sessions"))
+        data = request.POST
+        if refused:
+            data = request.POST.copy()
+            data.setlist("sessions", kept)
+        form = build_form(page, data, options=options)
+        if refused and not kept:
+            form.fields["sessions"].required = False
+    else:
+        form = build_form(page, request.POST)
     # The limits of registration/limits.py, as the JSON endpoints count them: every POST, then
     # refused input in a budget of its own, or a valid registration in the network's and the
     # address's budgets.
@@ -102,10 +122,12 @@ def _handle_readable_post(request: HttpRequest, page) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
             return _render_form_page(request, page, form)
-        pairs = list(zip([s.pk for s in sessions], results, strict=True))
-        if all(isinstance(r, services.RegistrationError) for r in results):
-            for session, error in zip(sessions, results, strict=True):
-                form.add_error(None, f"{session.title}: {error.message}")
+        by_date = dict(zip([s.pk for s in sessions], results, strict=True)) | refused
+        dated = [o.session for o in options if o.session.pk in by_date]
+        pairs = [(s.pk, by_date[s.pk]) for s in dated]
+        if all(isinstance(r, services.RegistrationError) for _, r in pairs):
+            for session in dated:
+                form.add_error(None, f"{session.title}: {by_date[session.pk].message}")
             return _render_form_page(request, page, form, status=409)
     else:
         try:
