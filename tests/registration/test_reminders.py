@@ -274,3 +274,17 @@ def test_only_those_with_a_place_get_the_follow_up(session, sent, frozen):
     run(sent)
 
     assert (follow_ups(stayed), follow_ups(left)) == (1, 0)
+
+
+def test_the_same_rule_runs_as_a_periodic_task(session, sent, frozen):
+    from wagtail_webinars.registration.reminders import send_reminders
+
+    registration = sent(register, session, request()).registration
+    mail.outbox.clear()
+    frozen.move_to(START - DAY)
+    first = sent(send_reminders.enqueue)
+    again = sent(send_reminders.enqueue)  # an overlapping run queues nothing more
+    assert first.return_value == {"reminders": 1, "follow_ups": 0}
+    assert again.return_value == {"reminders": 0, "follow_ups": 0}
+    assert reminder_keys(registration) == ["before-1440"]
+    assert [m.subject for m in mail.outbox] == ["Påminnelse: " + session.title]

@@ -28,7 +28,7 @@ from ..conf import webinar_settings
 from ..models.pages import SessionStatus
 from ..models.registrations import EmailKind, Registration, RegistrationEmail
 from ..pagemodel import session_page_model
-from .mail import queue_email
+from .mail import queue_email, task
 
 FOLLOW_UP_KEY = "after"
 
@@ -125,3 +125,11 @@ def queue_follow_ups(now: datetime.datetime | None = None) -> int:
         )
         queued += _queue_each(due, EmailKind.FOLLOW_UP, FOLLOW_UP_KEY)
     return queued
+
+
+@task
+def send_reminders() -> dict[str, int]:
+    """The rule of ``webinars_send_reminders`` as a task of Django's tasks framework, for a host
+    whose worker runs periodic tasks instead of cron: enqueue it every few minutes (every minute
+    is fine; overlapping runs queue nothing twice). Returns what it queued."""
+    return {"reminders": queue_reminders(), "follow_ups": queue_follow_ups()}
