@@ -9,6 +9,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from .modeladmin import RegistrationAdmin
 from .models import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
+from .registration import audit
 
 
 class SpeakerViewSet(SnippetViewSet):
@@ -58,3 +59,6 @@ def register_log_actions(actions):
         _("Erase personal data"),
         _("Personal data erased at the person's request"),
     )
+    # Exports, the counts per municipality, cancels and resends: in the session page's history.
+    for action, formatter in audit.LOG_ACTIONS.items():
+        actions.register_action(action)(formatter)

@@ -13,15 +13,27 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
+from ..audit import LoggedExportMixin
 from ..exports import SafeCSVExportMixin
 from ..models.registrations import Registration, RegistrationEmail
-from ..registration import retention
-from . import views
+from ..registration import audit, retention
+from . import permissions, views
 
 
 class RegistrationPermissionHelper(PermissionHelper):
     """Registrations are made only through ``services.register()``: editors list, inspect,
-    export, cancel and resend; nobody adds, edits or deletes rows behind the rules' back."""
+    export, cancel and resend; nobody adds, edits or deletes rows behind the rules' back.
+
+    Who sees what (``permissions.py``): the model permission ``view_registration``, and then only
+    the registrations of sessions the editor reaches by Wagtail's page permissions. Editing a page
+    does not by itself show who registered; nor does ``change_registration`` without ``view``.
+    """
+
+    def user_can_list(self, user: Any) -> bool:
+        return permissions.can_view_registrations(user)
+
+    def user_can_inspect_obj(self, user: Any, obj: Any) -> bool:
+        return self.inspect_view_enabled and permissions.can_view_registration(user, obj)
 
     def user_can_create(self, user: Any) -> bool:
         return False
@@ -33,8 +45,8 @@ class RegistrationPermissionHelper(PermissionHelper):
         return False
 
     def user_can_manage(self, user: Any) -> bool:
-        """Cancel and resend: the model's change permission."""
-        return self.user_has_specific_permission(user, self.get_perm_codename("change"))
+        """Cancel and resend: the model's change permission, beside the view permission."""
+        return permissions.can_manage_registrations(user)
 
 
 class RegistrationButtonHelper(ButtonHelper):
@@ -63,9 +75,13 @@ class RegistrationButtonHelper(ButtonHelper):
         return buttons
 
 
-class RegistrationIndexView(SafeCSVExportMixin, IndexView):
+class RegistrationIndexView(LoggedExportMixin, SafeCSVExportMixin, IndexView):
     """The registrations list; its CSV export cannot carry spreadsheet formulas. Superusers also
-    see how many registrations the retention rule will erase on its next run."""
+    see how many registrations the retention rule will erase on its next run. Every export is
+    written to the history of each session it holds."""
+
+    def log_export(self, queryset: Any, export_format: str) -> None:
+        audit.log_registrations_export(queryset, export_format, user=self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -87,6 +103,8 @@ class RegistrationAdmin(ModelAdmin):
     button_helper_class = RegistrationButtonHelper
     index_template_name = "wagtail_webinars/modeladmin/registration_index.html"
     index_view_class = RegistrationIndexView
+    inspect_view_class = permissions.RegistrationInspectView
+    history_view_class = permissions.RegistrationHistoryView
     list_display = (
         "name",
         "email",
@@ -137,12 +155,10 @@ class RegistrationAdmin(ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch("emails", queryset=RegistrationEmail.objects.order_by("created_at", "pk"))
-            )
+        return permissions.visible_registrations(
+            request.user, super().get_queryset(request)
+        ).prefetch_related(
+            Prefetch("emails", queryset=RegistrationEmail.objects.order_by("created_at", "pk"))
         )
 
     # -- columns -------------------------------------------------------------------------------

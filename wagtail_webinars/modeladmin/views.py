@@ -17,32 +17,38 @@ from django.utils.translation import gettext as _, ngettext
 from ..data import municipality_label, swedish_sort_key
 from ..models.registrations import Registration, RegistrationStatus
 from ..pagemodel import session_page_model
-from ..registration import retention, services
+from ..registration import audit, retention, services
+from . import permissions
 
 
 def _registration_or_403(model_admin: Any, request: HttpRequest, instance_pk: str) -> Registration:
+    """The registration to act on: 403 without the permissions to manage registrations, 404 for
+    one outside the editor's pages (``permissions``), as for one that does not exist."""
     if not model_admin.permission_helper.user_can_manage(request.user):
         raise PermissionDenied
     # The URL pattern takes any word; an id that is not a number names no registration.
     if not (instance_pk.isascii() and instance_pk.isdigit()):
         raise Http404("No registration has this id.")
-    return get_object_or_404(Registration, pk=int(instance_pk))
+    return get_object_or_404(permissions.visible_registrations(request.user), pk=int(instance_pk))
 
 
 def registration_action_view(
     model_admin: Any,
     *,
     action: Callable[[Registration], Any],
+    log_action: Callable[..., None],
     template_name: str,
     success_message: Callable[[Registration], str],
 ):
     """An admin view for one action on one registration, through the registration rules:
-    GET shows what will happen and a button, only POST does it (then back to the list)."""
+    GET shows what will happen and a button, only POST does it, writes it to the session page's
+    history (``log_action``) and goes back to the list."""
 
     def view(request: HttpRequest, instance_pk: str) -> HttpResponse:
         registration = _registration_or_403(model_admin, request, instance_pk)
         if request.method == "POST":
             action(registration)
+            log_action(registration, user=request.user)
             messages.success(request, success_message(registration))
             return redirect(model_admin.url_helper.index_url)
         return TemplateResponse(
@@ -63,6 +69,7 @@ def cancel_view(model_admin: Any):
     return registration_action_view(
         model_admin,
         action=services.cancel,
+        log_action=audit.log_cancel,
         template_name="wagtail_webinars/modeladmin/registration_cancel.html",
         success_message=lambda registration: (
             _("The registration of %(name)s has been cancelled.") % {"name": registration.name}
@@ -75,6 +82,7 @@ def resend_view(model_admin: Any):
     return registration_action_view(
         model_admin,
         action=services.resend_confirmation,
+        log_action=audit.log_resend,
         template_name="wagtail_webinars/modeladmin/registration_resend.html",
         success_message=lambda registration: (
             _("The e-mail to %(email)s is queued again.") % {"email": registration.email}
@@ -82,12 +90,20 @@ def resend_view(model_admin: Any):
     )
 
 
-def municipality_rows(session_id: int | None = None) -> list[dict[str, Any]]:
-    """Confirmed attendance per municipality or region (registrations and places), largest
-    first; for one session or for all."""
-    registrations = Registration.objects.filter(status=RegistrationStatus.CONFIRMED)
+def counted_registrations(user: Any, session_id: int | None = None):
+    """The confirmed registrations the counts per municipality are made of: of one session or of
+    all, and only those ``user`` may see."""
+    registrations = permissions.visible_registrations(
+        user, Registration.objects.filter(status=RegistrationStatus.CONFIRMED)
+    )
     if session_id:
         registrations = registrations.filter(session_id=session_id)
+    return registrations
+
+
+def municipality_rows(registrations) -> list[dict[str, Any]]:
+    """Attendance per municipality or region (registrations and places) in ``registrations``,
+    largest first."""
     rows = [
         {
             "code": row["municipality_code"],
@@ -115,8 +131,10 @@ def municipality_counts_view(model_admin: Any):
             session_id = int(request.GET.get("session") or 0) or None
         except ValueError:
             session_id = None
-        rows = municipality_rows(session_id)
+        registrations = counted_registrations(request.user, session_id)
+        rows = municipality_rows(registrations)
         if request.GET.get("export") == "csv":
+            audit.log_municipality_counts_export(registrations, user=request.user)
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = (
                 'attachment; filename="registrations-per-municipality.csv"'
@@ -130,7 +148,9 @@ def municipality_counts_view(model_admin: Any):
             return response
         sessions = (
             session_page_model()
-            .objects.filter(pk__in=Registration.objects.values("session_id"))
+            .objects.filter(
+                pk__in=permissions.visible_registrations(request.user).values("session_id")
+            )
             .order_by("-start")
         )
         return TemplateResponse(
