@@ -271,7 +271,7 @@ def test_the_report_shows_the_share_of_yes_since_the_page_was_last_published(adm
 
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header, row = list(sheet.values)[:2]
-    values = dict(zip(header, row))
+    values = dict(zip(header, row, strict=True))
     assert values["Andel ja (%)"] == 43  # 3 of 7
     assert values["Svar sedan senaste publiceringen"] == 4
     assert values["Andel ja sedan senaste publiceringen (%)"] == 75
