@@ -4,8 +4,10 @@ answers from the feedback service's model (``FeedbackService.get_feedback_model(
 The panel: Wagtail 7.0 and 8 have no hook that adds a side panel to the page editor of every page
 type (``get_side_panels()`` is fixed in ``EditView``), and a ``Panel`` in ``content_panels``
 would reach only our own page types. So ``insert_editor_js`` loads a small script that fetches
-the panel from ``feedback_panel`` (a normal admin view with its own permission check) and shows it
-above the editor. The same view takes the per-page switch.
+the panel from ``feedback_panel`` (a normal admin view with its own permission check) and adds it,
+in Wagtail's own panel markup, at the end of the editor's first tab. The same view takes the
+per-page switch, which the script saves on its own when it changes: it is no part of the page's
+form, and a note under it says so.
 
 The report is Wagtail's ``ReportView`` (with its CSV and XLSX export): one row per page (or per
 path for URLs that are not pages), sortable by share of "yes" and by number of answers, filtered
