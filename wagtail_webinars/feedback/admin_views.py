@@ -204,7 +204,8 @@ class FeedbackReportPaginator(WagtailPaginator):
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*), SUM(answers) FROM ({sql}) AS report_rows", params)  # noqa: S608 (Django compiled the inner SQL; the values stay parameters)
             rows, answers = cursor.fetchone()
-        return {"rows": rows or 0, "answers": answers or 0}
+        # PostgreSQL sums to a Decimal.
+        return {"rows": int(rows or 0), "answers": int(answers or 0)}
 
     @cached_property
     def count(self) -> int:
