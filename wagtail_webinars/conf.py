@@ -60,6 +60,8 @@ DEFAULTS: dict[str, Any] = {
     "PRIVACY_POLICY_URL": "",
     # Most further participants one registration may name.
     "REGISTRATION_MAX_PARTICIPANTS": 10,
+    # Above this many rows the registrations export offers CSV instead of XLSX.
+    "EXPORT_XLSX_MAX_ROWS": 100_000,
     # Cache (an alias of settings.CACHES) for the visitor-independent fragments of session and
     # series pages.
     "CACHE_ALIAS": "default",

@@ -2,10 +2,12 @@
 export, and the cancel and resend actions that call the service."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from wagtail.models import GroupPagePermission, Site
 
 from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
 from wagtail_webinars.models import EmailKind, Registration
@@ -35,8 +37,12 @@ def sign_up(session, n, code="2584", participants=()):
 
 
 def editor(django_user_model, *codenames):
+    """An editor of the default site's pages (who sees registrations only with ``codenames``:
+    tests/modeladmin/test_permissions.py)."""
     group = Group.objects.create(name="Redaktörer")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
+    home = Site.objects.get(is_default_site=True).root_page
+    GroupPagePermission.objects.create(group=group, page=home, permission_type="change")
     for codename in codenames:
         group.permissions.add(Permission.objects.get(codename=codename))
     user = django_user_model.objects.create_user("redaktor", "r@example.org", "x")
@@ -160,10 +166,123 @@ def test_series_editor_has_registration_questions(admin_client, home):
 
 def test_a_cancelled_registration_is_avanmald_in_the_list_and_its_filter(admin_client, session):
     cancelled = sign_up(session, 1)
-    admin_client.post(reverse("wagtail_webinars_registration_modeladmin_cancel", args=[cancelled.pk]))
+    admin_client.post(
+        reverse("wagtail_webinars_registration_modeladmin_cancel", args=[cancelled.pk])
+    )
     sign_up(session, 2)
     content = admin_client.get(reverse(INDEX), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert "Avanmäld" in content
     assert "Inställt" not in content  # that word is for a webinar called off
     assert "Avanmäl" in content  # the button: the same verb as the visitor's link
     assert "Avboka" not in content
+
+
+def test_list_has_one_column_per_fact_with_swedish_headers(admin_client, session):
+    sign_up(session, 1)
+    content = admin_client.get(reverse(INDEX), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    listing = content[content.index('<table class="listing full-width">') :]
+    headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', listing.split("</thead>")[0], re.S)
+    texts = [re.sub(r"<[^>]+>|\s+", " ", header).strip() for header in headers]
+    assert texts == [
+        "Namn",
+        "Åtgärder",
+        "Webbinarium",
+        "Status",
+        "Platser",
+        "Kommun eller region",
+        "Anmäld",
+        "Senaste e-post",
+    ]
+
+
+def test_row_actions_are_in_one_dropdown_named_after_the_person(client, django_user_model, session):
+    registration = sign_up(session, 1)
+    client.force_login(editor(django_user_model, "view_registration", "change_registration"))
+    content = client.get(reverse(INDEX), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert 'aria-label="Åtgärder för Deltagare 1"' in content
+    for name in ("inspect", "resend", "cancel"):
+        url = reverse(f"wagtail_webinars_registration_modeladmin_{name}", args=[registration.pk])
+        assert content.count(f'href="{url}"') >= 1
+    assert '<ul class="actions">' not in content
+
+
+def test_viewers_get_no_resend_or_cancel_in_the_dropdown(client, django_user_model, session):
+    registration = sign_up(session, 1)
+    client.force_login(editor(django_user_model, "view_registration"))
+    content = client.get(reverse(INDEX)).content.decode()
+    cancel = reverse("wagtail_webinars_registration_modeladmin_cancel", args=[registration.pk])
+    assert cancel not in content
+
+
+def test_list_makes_the_same_queries_for_5_and_50_rows(admin_client, session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(reverse(INDEX)).status_code == 200
+        return len(queries)
+
+    for n in range(5):
+        sign_up(session, n)
+    few = count()
+    for n in range(5, 50):
+        sign_up(session, n)
+    assert count() == few
+
+
+def test_inspect_reads_like_a_record(admin_client, session):
+    from wagtail_webinars.models import RegistrationQuestion
+
+    RegistrationQuestion.objects.create(
+        page=session, sort_order=0, clean_name="roll", label="Din roll", field_type="singleline"
+    )
+    registration = register(
+        session,
+        RegistrationRequest(
+            name="Anna Andersson",
+            email="anna@kommun.example",
+            municipality_code="2584",
+            participants=["Bo Berg", "Cia Ceder"],
+            answers={"roll": "Förtroendevald"},
+            consent_text="Jag godkänner att SKR sparar mina uppgifter.",
+        ),
+    ).registration
+    url = reverse("wagtail_webinars_registration_modeladmin_inspect", args=[registration.pk])
+    content = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Kiruna" in content and "(2584)" in content
+    assert "<li>Bo Berg</li><li>Cia Ceder</li>" in content
+    assert "['Bo Berg'" not in content
+    assert re.search(r"<dt>Din roll</dt>\s*<dd>Förtroendevald</dd>", content)
+    assert "Jag godkänner att SKR sparar mina uppgifter." in content
+    assert "Fler deltagare från samma organisation" in content
+    emails = re.search(r'<table class="listing ww-record-emails">(.*?)</table>', content, re.S)
+    assert (
+        emails and "Bekräftelse" in emails.group(1) and "Väntar på att skickas" in emails.group(1)
+    )
+
+
+@pytest.mark.django_db
+def test_search_has_trigram_indexes_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes are made on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'wagtail_webinars_registration' "
+            "AND indexdef LIKE '%%gin_trgm_ops%%'"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {
+        "ww_registration_name_trgm",
+        "ww_registration_email_trgm",
+        "ww_registration_organisation_trgm",
+    }
+
+
+def test_search_finds_a_person_by_part_of_the_name(admin_client, session):
+    sign_up(session, 1)
+    register(session, RegistrationRequest(name="Kerstin Lindqvist", email="k@kommun.example"))
+    content = admin_client.get(reverse(INDEX), {"q": "lindq"}).content.decode()
+    assert "Kerstin Lindqvist" in content and "Deltagare 1" not in content

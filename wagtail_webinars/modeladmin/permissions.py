@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from wagtail_modeladmin.views import HistoryView, InspectView
+from wagtail_modeladmin.views import HistoryView
 
 from .. import page_access
 from ..models.registrations import Registration
@@ -54,17 +54,13 @@ def can_view_registration(user: Any, registration: Registration) -> bool:
 
 
 class OnlyReachableRegistrationMixin:
-    """For modeladmin's views of one instance: a registration outside the editor's pages is a 404
+    """For modeladmin's views of one instance (the inspect view in ``views``, the history view): a registration outside the editor's pages is a 404
     (before the model permission is asked, which would answer 403)."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not reaches_registration(request.user, self.instance):
             raise Http404("No registration has this id.")
         return super().dispatch(request, *args, **kwargs)
-
-
-class RegistrationInspectView(OnlyReachableRegistrationMixin, InspectView):
-    pass
 
 
 class RegistrationHistoryView(OnlyReachableRegistrationMixin, HistoryView):

@@ -12,13 +12,16 @@ from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import get_language_info, gettext as _, ngettext
+from wagtail_modeladmin.views import InspectView
 
+from .. import dates
 from ..data import municipality_label, swedish_sort_key
 from ..models.registrations import Registration, RegistrationStatus
 from ..pagemodel import session_page_model
 from ..registration import audit, retention, services
 from . import permissions
+from .export import answer_text
 
 
 def _registration_or_403(model_admin: Any, request: HttpRequest, instance_pk: str) -> Registration:
@@ -88,6 +91,55 @@ def resend_view(model_admin: Any):
             _("The e-mail to %(email)s is queued again.") % {"email": registration.email}
         ),
     )
+
+
+class RegistrationInspectView(permissions.OnlyReachableRegistrationMixin, InspectView):
+    """A registration read like a record (only of a session the editor reaches: 404 otherwise): the form's own labels, the municipality by name, the
+    further participants as a list, each answer under its question, the consent text that was
+    accepted, and every e-mail sent about it with its kind, state and times."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        registration = self.instance
+        session = registration.session
+        context["registration"] = registration
+        context["session"] = session
+        context["session_start"] = dates.format_datetime(session.start) if session.start else ""
+        context["times"] = {
+            name: dates.format_datetime(value) if value else ""
+            for name in ("created_at", "promoted_at", "cancelled_at")
+            for value in [getattr(registration, name)]
+        }
+        context["answers"] = answer_rows(registration)
+        context["emails"] = [
+            (
+                email,
+                dates.admin_datetime(email.created_at),
+                dates.admin_datetime(email.sent_at) if email.sent_at else "",
+            )
+            for email in registration.emails.order_by("created_at", "pk")
+        ]
+        context["language_name"] = language_name(registration.language)
+        return context
+
+
+def answer_rows(registration: Registration) -> list[tuple[str, str]]:
+    """(question, answer) for each answer, in the order of the session's questions; an answer
+    to a question the editor has since removed keeps its stored name."""
+    answers = dict(registration.answers or {})
+    rows = []
+    for question in services.get_questions(registration.session):
+        if question.clean_name in answers:
+            rows.append((question.label, answer_text(answers.pop(question.clean_name))))
+    rows.extend((name, answer_text(value)) for name, value in answers.items())
+    return rows
+
+
+def language_name(code: str) -> str:
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
 
 
 def counted_registrations(user: Any, session_id: int | None = None):

@@ -282,6 +282,7 @@
         el.clearErrors(form);
         if (answer.status === 201) el.showResult(form, answer.data, reg);
         else if (answer.status === 400 && answer.data.errors) el.showErrors(form, answer.data.errors);
+        else if (answer.status === 409 && answer.data.message) el.showClosed(form, answer.data.message);
         else el.showErrors(form, { __all__: [answer.data.message || t(el, "network")] });
       }).catch(function () {
         button.disabled = false;
@@ -290,11 +291,21 @@
         el.showErrors(form, { __all__: [t(el, "network")] });
       });
     }
+    showClosed(form, message) {
+      // Full or closed since the form was shown (409): nothing typed can be sent any more, so the
+      // form goes, and so does the stale "places left" line that stood above it.
+      var state = h("p", { class: "ww-registration__state ww-registration__state--closed", tabindex: "-1", role: "status", id: this.id("state"), text: message });
+      Array.prototype.forEach.call(this.querySelectorAll(".ww-registration__state"), function (n) { n.remove(); });
+      form.replaceWith(state);
+      state.focus();
+    }
     showResult(form, data, reg) {
       var el = this;
       var result = h("div", { class: "ww-result ww-result--" + data.status, tabindex: "-1", role: "status", id: el.id("result") }, [
         h("p", { class: "ww-result__message", text: data.message })]);
-      if (reg.ics_url) result.appendChild(h("p", {}, [h("a", { href: reg.ics_url, text: t(el, "calendar") })]));
+      // Only a confirmed place goes in the calendar: someone waiting has none yet (the waiting
+      // list's e-mail carries no invitation either).
+      if (reg.ics_url && data.status === "confirmed") result.appendChild(h("p", {}, [h("a", { href: reg.ics_url, text: t(el, "calendar") })]));
       form.replaceWith(result);
       Array.prototype.forEach.call(el.querySelectorAll(".ww-registration__state"), function (n) { n.remove(); });
       result.focus();
