@@ -5,8 +5,11 @@
 #   bash scripts/demo.sh
 #
 # Needs Python 3.11 or later as python3 (or set WW_PYTHON), and PyPI. Running it again reuses the
-# venv and the database, brings the demo content back to its original state, and prints a new
-# admin password. E-mails the site sends land as files in example_project/sent_mail/.
+# venv and the database, migrates, gives the demo's own pages and snippets their demo values back
+# (webinars_load_demo; pages, registrations and e-mails added besides them stay), and sets and
+# prints a new admin password. Delete example_project/db.sqlite3 to start from nothing. E-mails the
+# site sends land as raw MIME files in example_project/sent_mail/; scripts/latest_mail.py prints
+# the latest one readably.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -61,7 +64,7 @@ cat <<MSG
   Log in as:       admin
   Password:        $PASSWORD
   The API:         http://$ADDRESS/api/v2/pages/?type=wagtail_webinars.WebinarSessionPage&fields=*
-  Sent e-mail:     $ROOT/example_project/sent_mail/
+  Sent e-mail:     $ROOT/example_project/sent_mail/  (the latest: $PY $ROOT/scripts/latest_mail.py)
 
   Stop the server with Ctrl+C.
 

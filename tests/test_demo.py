@@ -9,6 +9,7 @@ from django.forms.models import model_to_dict
 from wagtail.models import Page, Revision
 
 from tests.clock import STOCKHOLM
+from tests.factories import NoticeFactory
 from wagtail_webinars.models import (
     ContactPerson,
     Notice,
@@ -52,15 +53,28 @@ def snapshot():
 
 
 @time_machine.travel(LOADED_IN_AUTUMN_2026, tick=False)
-def test_sessions_fall_on_the_reference_dates_of_the_coming_year(home):
+def test_sessions_fall_on_the_tuesday_after_each_reference_date_of_the_coming_year(home):
     load()
     series = WebinarSeriesPage.objects.get(title=SERIES_TITLE)
     sessions = WebinarSessionPage.objects.child_of(series).order_by("start")
     starts = [s.start.astimezone(STOCKHOLM) for s in sessions]
     ends = [s.end.astimezone(STOCKHOLM) for s in sessions]
-    assert [(d.year, d.month, d.day) for d in starts][1:] == [(2027, 3, 13), (2027, 4, 10), (2027, 5, 8)]
+    # 13 February, 13 March, 10 April and 8 May 2027 are all Saturdays.
+    assert [(d.year, d.month, d.day) for d in starts] == [
+        (2027, 2, 16), (2027, 3, 16), (2027, 4, 13), (2027, 5, 11)
+    ]
     assert {(d.hour, d.minute) for d in starts} == {(10, 0)}
     assert {(d.hour, d.minute) for d in ends} == {(11, 30)}
+
+
+@pytest.mark.parametrize("year", range(2026, 2034))
+def test_every_demo_session_is_on_a_weekday_at_office_hours_whatever_the_year(home, year):
+    with time_machine.travel(datetime.datetime(year, 6, 1, 12, tzinfo=STOCKHOLM), tick=False):
+        load()
+    for session in WebinarSessionPage.objects.all():
+        start, end = session.start.astimezone(STOCKHOLM), session.end.astimezone(STOCKHOLM)
+        assert start.weekday() < 5 and start.date() == end.date()
+        assert start.hour >= 8 and end.hour < 17
 
 
 @time_machine.travel(LOADED_IN_AUTUMN_2026, tick=False)
@@ -101,17 +115,46 @@ def test_contact_persons_have_a_role_per_page(home):
     ]
 
 
+@time_machine.travel(LOADED_IN_AUTUMN_2026, tick=False)
 def test_notice_and_technical_help_are_live_and_shown(home):
     load()
     notice = Notice.objects.get()
     faq = TechnicalHelpFAQ.objects.get()
     session = WebinarSessionPage.objects.get(slug="har-fatt-en-hardare-ton")
-    assert notice.title == "Så påverkas kurser och konferenser av det nya coronaviruset"
+    assert notice.title == "Sändningarna textas direkt"
     assert notice.live and faq.live
     assert notice in session.get_notices()
     assert session.technical_help == faq
-    assert "Vi sänder från www.play.skl.se" in faq.intro
     assert len(faq.items) >= 3
+
+
+def test_the_notice_is_current_from_the_day_it_is_loaded_until_the_last_date_ends(home):
+    with time_machine.travel(LOADED_IN_AUTUMN_2026, tick=False):
+        load()
+    notice = Notice.objects.get()
+    last = WebinarSessionPage.objects.order_by("start").last()
+    assert notice.show_from <= LOADED_IN_AUTUMN_2026
+    assert notice.show_until == last.end
+
+
+def test_a_second_run_retires_the_old_coronavirus_notice(home):
+    load()
+    NoticeFactory(title="Så påverkas kurser och konferenser av det nya coronaviruset")
+    load()
+    assert list(Notice.objects.values_list("title", flat=True)) == ["Sändningarna textas direkt"]
+
+
+def test_the_broadcast_is_named_once_with_link_text_and_skr_by_its_current_name(client, home):
+    load()
+    session = WebinarSessionPage.objects.get(slug="har-fatt-en-hardare-ton")
+    html = client.get(session.url).content.decode()
+    assert "play.skl.se" not in html and "Vi sänder från" not in html
+    assert html.count(f'href="{session.stream_url}"') == 1
+    assert f">Se sändningen av {session.title}</a>" in html
+    assert "SKR (tidigare SKL)" in html
+    assert set(ContactPerson.objects.values_list("organisation", flat=True)) == {
+        "Sveriges Kommuner och Regioner"
+    }
 
 
 def test_pages_are_published_with_a_revision_and_snippets_are_live(home):

@@ -136,7 +136,12 @@ def test_postponed_session_says_so_in_text(client, home):
 def test_public_stream_url_is_shown_before_the_broadcast(client, home):
     session = WebinarSessionPageFactory(parent=home, stream_url="https://play.example.org/live")
     html = client.get(session.url).content.decode()
-    assert 'Vi sänder från <a href="https://play.example.org/live">' in html
+    link = f'<a class="ww-broadcast__link" href="https://play.example.org/live">Se sändningen av {session.title}</a>'
+    assert link in html
+    # Once, and as link text: the address itself is not printed beside it (the schema.org
+    # Event in the page's JSON-LD carries it for machines).
+    assert html.count('href="https://play.example.org/live"') == 1
+    assert ">https://play.example.org/live<" not in html
 
 
 def test_recording_link_names_the_session_after_the_broadcast(client, home):

@@ -13,7 +13,6 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from .feedback.blocks import FeedbackBlock
 from .pagemodel import series_page_model_name, session_page_model_name
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
@@ -46,7 +45,7 @@ class BulletListBlock(blocks.StructBlock):
 
 
 class QuestionsNoteBlock(blocks.StructBlock):
-    """"Det kommer att finnas tid för frågor under sändningen"."""
+    """ "Det kommer att finnas tid för frågor under sändningen"."""
 
     text = blocks.CharBlock(
         label=_("Text"),
@@ -63,9 +62,7 @@ class QuestionsNoteBlock(blocks.StructBlock):
 class AfterBroadcastBlock(blocks.StructBlock):
     """What participants do after the broadcast: text, discussion questions, material."""
 
-    heading = blocks.CharBlock(
-        label=_("Heading"), max_length=255, default=_("After the broadcast")
-    )
+    heading = blocks.CharBlock(label=_("Heading"), max_length=255, default=_("After the broadcast"))
     text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES, required=False)
     discussion_questions = blocks.ListBlock(
         blocks.CharBlock(label=_("Question")),
@@ -102,7 +99,9 @@ class ImageBlock(blocks.StructBlock):
         label=_("Alternative text"),
         max_length=255,
         required=False,
-        help_text=_("Describe the image for people who cannot see it. Leave empty if it is decorative."),
+        help_text=_(
+            "Describe the image for people who cannot see it. Leave empty if it is decorative."
+        ),
     )
     caption = blocks.CharBlock(label=_("Caption"), max_length=255, required=False)
 
@@ -187,16 +186,27 @@ class RegistrationFormBlock(blocks.StructBlock):
         return context
 
 
+#: Block names a session's programme and a series' body no longer offer: the page itself shows
+#: the registration form and the feedback question, so a second copy in the programme only
+#: duplicated them. Migration 0007 drops stored blocks of these types from our pages.
+REMOVED_PROGRAMME_BLOCKS = ("registration_form", "feedback")
+
+
 def programme_blocks() -> list[tuple[str, blocks.Block]]:
     """The blocks of a session's programme and a series' body.
 
-    A function rather than a constant so that a subclass of our page mixins can extend the list
-    (``super().programme_blocks() + [...]``) and so that blocks added by other parts of this app
-    (registration, feedback) are picked up here.
+    A function rather than a constant so that a page type of a site's own, built from our page
+    mixins, can extend the list (``programme = StreamField(programme_blocks() + [...])``).
+    ``RegistrationFormBlock`` and ``FeedbackBlock`` are not in it: the session and series pages
+    show the form and the feedback question themselves. Both blocks are for a host's own pages
+    (a news item, a landing page).
     """
     return [
         ("heading", HeadingBlock()),
-        ("paragraph", blocks.RichTextBlock(label=_("Rich text"), features=RICH_TEXT_FEATURES, icon="pilcrow")),
+        (
+            "paragraph",
+            blocks.RichTextBlock(label=_("Rich text"), features=RICH_TEXT_FEATURES, icon="pilcrow"),
+        ),
         ("bullet_list", BulletListBlock()),
         ("questions_note", QuestionsNoteBlock()),
         ("after_broadcast", AfterBroadcastBlock()),
@@ -204,8 +214,6 @@ def programme_blocks() -> list[tuple[str, blocks.Block]]:
         ("technical_help", TechnicalHelpBlock()),
         ("image", ImageBlock()),
         ("embed", EmbedWithTitleBlock()),
-        ("registration_form", RegistrationFormBlock()),
-        ("feedback", FeedbackBlock()),
     ]
 
 

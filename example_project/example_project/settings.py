@@ -1,5 +1,10 @@
-"""Settings of the demo site: a small Wagtail site of its own, on SQLite, e-mail to files."""
+"""Settings of the demo site: a small Wagtail site of its own, on SQLite, e-mail to files.
 
+``WW_DEMO_DB`` and ``WW_DEMO_MAIL_DIR`` put the database and the sent e-mails elsewhere (for a
+throwaway copy, as scripts/screenshots.py makes).
+"""
+
+import os
 from pathlib import Path
 
 import django
@@ -78,7 +83,7 @@ WSGI_APPLICATION = "example_project.wsgi.application"
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
+        "NAME": os.environ.get("WW_DEMO_DB") or BASE_DIR / "db.sqlite3",
     }
 }
 
@@ -103,16 +108,17 @@ WAGTAIL_USER_TIME_ZONES = ["Europe/Stockholm"]
 # Every e-mail the demo sends lands as a file you can open in example_project/sent_mail/.
 # Django 6.1 configures e-mail with MAILERS and deprecates EMAIL_BACKEND; older Django has only
 # EMAIL_BACKEND.
+SENT_MAIL_DIR = os.environ.get("WW_DEMO_MAIL_DIR") or BASE_DIR / "sent_mail"
 if django.VERSION >= (6, 1):
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "OPTIONS": {"file_path": BASE_DIR / "sent_mail"},
+            "OPTIONS": {"file_path": SENT_MAIL_DIR},
         }
     }
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = BASE_DIR / "sent_mail"
+    EMAIL_FILE_PATH = SENT_MAIL_DIR
 DEFAULT_FROM_EMAIL = "Exempelkommunen <webbinarier@example.org>"
 
 # Django's tasks framework (the django_tasks backport before Django 6). The immediate backend

@@ -119,18 +119,31 @@ def test_on_a_url_that_is_not_a_wagtail_page_the_path_is_recorded(client, site):
     assert 'name="path" value="/kontakt/?amne=bygglov"' in widget
 
 
-def test_the_feedback_block_shows_the_widget_once_with_the_tag_in_base_html(client, home):
-    session = WebinarSessionPageFactory(parent=home, programme=[("feedback", None)])
+# A host's own page type with the block in its body (our pages do not offer it: they show the
+# widget through base.html). The block renders its template with the page's context.
+HOST_PAGE_WITH_BLOCK = HOST_PAGE.replace(
+    "</main>", '{% include "wagtail_webinars/feedback/block.html" %}</main>'
+)
 
-    html = client.get(session.url).content.decode()
+
+def get_host_page_with_block(client, url, base_template):
+    base = {"with_widget.html": WITH_WIDGET, "without_widget.html": WITHOUT_WIDGET}[base_template]
+    templates = host_templates(base)
+    templates[0]["OPTIONS"]["loaders"][0][1]["wagtailcore/page.html"] = HOST_PAGE_WITH_BLOCK
+    with override_settings(
+        TEMPLATES=templates, WAGTAIL_WEBINARS={"BASE_TEMPLATE": "host_base.html"}
+    ):
+        return client.get(url)
+
+
+def test_the_feedback_block_shows_the_widget_once_with_the_tag_in_base_html(client, home):
+    html = get_host_page_with_block(client, home.url, "with_widget.html").content.decode()
 
     assert html.count('id="ww-feedback"') == 1
 
 
 def test_the_feedback_block_shows_the_widget_on_a_site_without_the_tag(client, home):
-    session = WebinarSessionPageFactory(parent=home, programme=[("feedback", None)])
-
-    html = get_with(client, session.url, "without_widget.html").content.decode()
+    html = get_host_page_with_block(client, home.url, "without_widget.html").content.decode()
 
     assert html.count('id="ww-feedback"') == 1
 

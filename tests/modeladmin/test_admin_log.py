@@ -1,10 +1,14 @@
 """Exports, the counts per municipality, and manual cancels and resends are written to Wagtail's
 log against the session page, with who and when, and shown in the page's history."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageLogEntry
 
+from tests.factories import WebinarSessionPageFactory
 from wagtail_webinars.registration.services import RegistrationRequest, register
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +160,72 @@ def test_a_visitors_own_cancel_is_not_an_admin_action(client, north):
     cancel(sign_up(north.session, 1))
 
     assert entries("cancel_registration") == []
+
+
+def test_a_registration_added_by_hand_is_logged(client, north):
+    start = timezone.now() + datetime.timedelta(days=10)
+    session = WebinarSessionPageFactory(
+        parent=north.home, start=start, end=start + datetime.timedelta(hours=1)
+    )
+    client.force_login(north.editor)
+
+    client.post(
+        url("add"),
+        {
+            "session": session.pk,
+            "name": "Nora Norr",
+            "email": "nora@kommun.example",
+            "organisation": "Kiruna kommun",
+            "municipality_code": "2584",
+            "consent": "on",
+        },
+    )
+
+    [entry] = entries("add_registration")
+    registration = session.webinar_registrations.get()
+    assert (entry.page_id, entry.user_id) == (session.pk, north.editor.pk)
+    assert entry.data == {"registration_id": registration.pk}
+    assert f"Anmälan {registration.pk} lades till för hand i administrationen" in history(
+        client, session
+    )
+
+
+def test_a_place_given_from_the_waiting_list_is_logged(client, north):
+    start = timezone.now() + datetime.timedelta(days=10)
+    session = WebinarSessionPageFactory(
+        parent=north.home,
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        registration_capacity=1,
+        registration_waitlist=True,
+    )
+    first = sign_up(session, 1)
+    waiting = sign_up(session, 2)
+    session.registration_capacity = 2
+    session.save()  # no publish: nobody promoted yet
+    client.force_login(north.editor)
+
+    client.post(url("promote", waiting.pk))
+
+    [entry] = entries("promote_registration")
+    assert entry.data == {"registration_id": waiting.pk}
+    assert first.pk != waiting.pk
+    assert f"Anmälan {waiting.pk} fick en plats från väntelistan" in history(client, session)
+
+
+def test_a_refused_place_is_not_logged(client, north):
+    start = timezone.now() + datetime.timedelta(days=10)
+    session = WebinarSessionPageFactory(
+        parent=north.home,
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        registration_capacity=1,
+        registration_waitlist=True,
+    )
+    sign_up(session, 1)
+    waiting = sign_up(session, 2)
+    client.force_login(north.editor)
+
+    client.post(url("promote", waiting.pk))
+
+    assert entries("promote_registration") == []

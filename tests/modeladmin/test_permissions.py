@@ -2,12 +2,14 @@
 on the pages they may edit, and only if their group may view registrations. Two sites, one per
 region (the ``north`` and ``south`` fixtures), each with its own editor group."""
 
+import datetime
 import io
 import unicodedata
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.models import GroupPagePermission
 
@@ -299,3 +301,50 @@ def test_a_viewer_without_page_permissions_sees_no_registration(client, django_u
 
     assert "Nora Norr" not in html and "Sven Syd" not in html
     assert "kommun.example" not in csv
+
+
+# -- adding by hand and giving a place ---------------------------------------------------------
+
+
+def future_session(region):
+    start = timezone.now() + datetime.timedelta(days=10)
+    return WebinarSessionPageFactory(
+        parent=region.home,
+        title=f"Kommande i {region.home.title}",
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        registration_capacity=1,
+        registration_waitlist=True,
+    )
+
+
+def test_an_editor_adds_registrations_only_to_their_own_sites_sessions(client, north, south):
+    mine, theirs = future_session(north), future_session(south)
+    client.force_login(north.editor)
+
+    html = client.get(url("add")).content.decode()
+    client.post(
+        url("add"),
+        {
+            "session": theirs.pk,
+            "name": "Sven Syd",
+            "email": "sven@kommun.example",
+            "organisation": "Malmö stad",
+            "municipality_code": "1280",
+            "consent": "on",
+        },
+    )
+
+    assert mine.title in html
+    assert theirs.title not in html
+    assert not Registration.objects.filter(session=theirs).exists()
+
+
+def test_giving_a_place_in_another_sites_session_by_url_is_not_found(client, north, south):
+    session = future_session(south)
+    sign_up(session, "Forsta Syd")
+    waiting = sign_up(session, "Andra Syd")
+    client.force_login(north.editor)
+
+    assert client.post(url("promote", waiting.pk)).status_code == 404
+    assert Registration.objects.get(pk=waiting.pk).status == RegistrationStatus.WAITLISTED

@@ -118,6 +118,32 @@ def test_waiting_list_email_does_not_speak_of_a_place_the_visitor_has_not_got(se
         assert "Lämna väntelistan" in text
 
 
+def test_waiting_list_email_tells_its_owner_the_place_in_the_queue(session, sent):
+    session.registration_capacity = 1
+    session.save()
+    sent(register, session, request(email="holder@example.org"))
+    sent(register, session, request(email="first-waiting@example.org"))
+    sent(register, session, request(email="second-waiting@example.org"))
+    first, second = mail.outbox[1], mail.outbox[2]
+    assert "Du är nummer 1 i kön." in first.body
+    assert "Du är nummer 2 i kön." in second.body
+    assert "Du är nummer 2 i kön." in html_of(second)
+    assert "i kön" not in mail.outbox[0].body  # the confirmation
+
+
+def test_the_place_in_the_queue_moves_up_when_someone_ahead_leaves(session, sent):
+    session.registration_capacity = 0
+    session.save()
+    ahead = sent(register, session, request(email="ahead@example.org")).registration
+    behind = sent(register, session, request(email="behind@example.org")).registration
+    assert behind.waitlist_position() == 2
+    sent(cancel_registration, ahead.token)
+    behind.refresh_from_db()
+    assert behind.waitlist_position() == 1
+    ahead.refresh_from_db()
+    assert ahead.waitlist_position() is None
+
+
 def test_every_email_carries_the_absolute_personal_cancel_link(session, sent):
     registration = sent(register, session, request()).registration
     path = reverse("wagtail_webinars:registration_cancel", kwargs={"token": registration.token})

@@ -413,15 +413,13 @@ def test_a_visitor_not_allowed_to_see_a_private_session_cannot_register(
 # --- the block --------------------------------------------------------------------------------
 
 
-def test_registration_block_renders_the_chosen_sessions_form_on_another_page(client, home, session):
-    other = WebinarSessionPageFactory(
-        parent=home,
-        title="Annat webbinarium",
-        programme=json.dumps([{"type": "registration_form", "value": {"page": session.pk}}]),
-    )
-    html = client.get(other.url).content.decode()
+def test_registration_block_renders_the_chosen_sessions_form_on_a_host_page(rf, session):
+    # The block is for a host's own pages (a news item); our pages show their own form.
+    block = RegistrationFormBlock()
+    request = rf.get("/nyheter/")
+    html = block.render(block.to_python({"page": session.pk}), context={"request": request})
     assert f'action="{register_url(session)}"' in html
-    assert f'action="{register_url(other)}"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
 
 
 def test_registration_block_for_an_unpublished_page_renders_nothing(session):
@@ -491,3 +489,31 @@ def test_the_call_at_the_top_of_a_full_session_offers_the_waiting_list(client, s
     html = client.get(session.url).content.decode()
     call = html.split('class="ww-registration-call"', 1)[1].split("</div>", 1)[0]
     assert ">Fullbokat – anmäl dig till väntelistan</a>" in call
+
+
+def test_an_editor_can_put_the_form_before_the_programme(client, session):
+    session.registration_form_placement = "before_programme"
+    _session_with_programme(session)
+    html = client.get(session.url).content.decode()
+    form = html.index(f'id="ww-registration-{session.pk}"')
+    assert form < html.index('id="ww-programme-heading"')
+    # The form is right there: no link at the top pointing at it.
+    assert 'class="ww-registration-call"' not in html
+
+
+def test_the_series_page_links_to_its_form_from_the_top(client, series):
+    series.body = json.dumps([{"type": "paragraph", "value": "<p>Om serien</p>"}])
+    series.save_revision().publish()
+    html = client.get(series.url).content.decode()
+    call = html.index(f'href="#ww-registration-{series.pk}"')
+    assert (
+        call < html.index('id="ww-about-heading"') < html.index(f'id="ww-registration-{series.pk}"')
+    )
+    assert (
+        ">Anmäl dig</a>" in html.split('class="ww-registration-call"', 1)[1].split("</div>", 1)[0]
+    )
+
+
+def test_a_series_without_upcoming_dates_has_no_link_at_the_top(client, home):
+    series = WebinarSeriesPageFactory(parent=home, title="Tom serie")
+    assert 'class="ww-registration-call"' not in client.get(series.url).content.decode()

@@ -56,7 +56,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wagtail_webinars", "0006_feedback_moves_to_its_own_app"),
+        ("wagtail_webinars", "0007_programme_without_form_blocks_and_form_placement"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.admin import SimpleListFilter
+from django.contrib.admin import DateFieldListFilter, SimpleListFilter
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +88,12 @@ def codes_in_use() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [row[0] for row in cursor.fetchall()]
+
+
+class RegisteredFilter(DateFieldListFilter):
+    """The registration date ("Idag", "Senaste 7 dagarna", …), titled as a date, not as the
+    field's "anmäld"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = _("registration date")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.admin import DateFieldListFilter
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import redirect
@@ -19,7 +18,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
 from .. import dates
-from ..models.registrations import Registration, RegistrationEmail
+from ..models.registrations import Registration, RegistrationEmail, RegistrationStatus
 from ..registration import audit, retention
 from . import export, filters, permissions, views
 
@@ -67,6 +66,15 @@ class RegistrationButtonHelper(ButtonHelper):
                 "title": _("Send the confirmation or waiting-list e-mail again"),
             }
         )
+        if obj.status == RegistrationStatus.WAITLISTED:
+            buttons.append(
+                {
+                    "url": self.url_helper.get_action_url("promote", pk),
+                    "label": _("Give a place"),
+                    "classname": self.finalise_classname(["button-secondary"]),
+                    "title": _("Move from the waiting list to a place"),
+                }
+            )
         if obj.is_active:
             buttons.append(
                 {
@@ -141,6 +149,7 @@ class RegistrationIndexView(IndexView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        context["user_can_manage"] = self.permission_helper.user_can_manage(self.request.user)
         if self.request.user.is_superuser:
             context["purge_due"] = retention.due_for_purge().count()
         return context
@@ -178,7 +187,7 @@ class RegistrationAdmin(ModelAdmin):
         filters.SeriesFilter,
         "session",
         filters.MunicipalityFilter,
-        ("created_at", DateFieldListFilter),
+        ("created_at", filters.RegisteredFilter),
     )
     list_select_related = ("session",)
     search_fields = ("name", "email", "organisation")
@@ -262,6 +271,16 @@ class RegistrationAdmin(ModelAdmin):
                 helper.get_action_url_pattern("cancel"),
                 views.cancel_view(self),
                 name=helper.get_action_url_name("cancel"),
+            ),
+            re_path(
+                helper.get_action_url_pattern("promote"),
+                views.promote_view(self),
+                name=helper.get_action_url_name("promote"),
+            ),
+            re_path(
+                helper._get_action_url_pattern("add"),
+                views.add_view(self),
+                name=helper.get_action_url_name("add"),
             ),
             re_path(
                 helper.get_action_url_pattern("resend"),

@@ -20,6 +20,7 @@ from wagtail_modeladmin.views import HistoryView
 
 from .. import page_access
 from ..models.registrations import Registration
+from ..pagemodel import session_page_model
 
 APP_LABEL = Registration._meta.app_label
 
@@ -41,6 +42,14 @@ def visible_registrations(user: Any, queryset=None):
     if not can_view_registrations(user):
         return queryset.none()
     return queryset.filter(page_access.reachable_page_filter(user, "session"))
+
+
+def visible_sessions(user: Any):
+    """The session pages whose registrations ``user`` may see (and add to)."""
+    sessions = session_page_model().objects.all()
+    if not can_view_registrations(user):
+        return sessions.none()
+    return sessions.filter(page_access.reachable_page_filter(user, "page_ptr"))
 
 
 def reaches_registration(user: Any, registration: Registration) -> bool:

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import get_language_info, gettext as _, ngettext
 from wagtail_modeladmin.views import InspectView
 
@@ -20,6 +21,8 @@ from ..data import municipality_label, swedish_sort_key
 from ..models.registrations import Registration, RegistrationStatus
 from ..pagemodel import session_page_model
 from ..registration import audit, retention, services
+from ..registration.forms import HONEYPOT_FIELD
+from ..registration.presentation import build_form
 from . import permissions
 from .export import answer_text
 
@@ -50,9 +53,15 @@ def registration_action_view(
     def view(request: HttpRequest, instance_pk: str) -> HttpResponse:
         registration = _registration_or_403(model_admin, request, instance_pk)
         if request.method == "POST":
-            action(registration)
-            log_action(registration, user=request.user)
-            messages.success(request, success_message(registration))
+            try:
+                action(registration)
+            except services.RegistrationError as error:
+                # The rules refused (no place left, the webinar has started): say why.
+                messages.error(request, str(error.message))
+            else:
+                registration.refresh_from_db()
+                log_action(registration, user=request.user)
+                messages.success(request, success_message(registration))
             return redirect(model_admin.url_helper.index_url)
         return TemplateResponse(
             request,
@@ -140,6 +149,95 @@ def language_name(code: str) -> str:
         return get_language_info(code)["name_translated"]
     except KeyError:
         return code
+
+
+def promote_view(model_admin: Any):
+    """Give one person on the waiting list a place: ``services.promote()``, the capacity rule
+    of every registration, out of turn because an editor chose so."""
+    return registration_action_view(
+        model_admin,
+        action=services.promote,
+        log_action=audit.log_promote,
+        template_name="wagtail_webinars/modeladmin/registration_promote.html",
+        success_message=lambda registration: (
+            _("%(name)s has a place now and gets an e-mail about it.") % {"name": registration.name}
+        ),
+    )
+
+
+def add_view(model_admin: Any):
+    """Register someone by hand (a phone call, a paper form): the session's own registration
+    form, its questions and consent included, validated and saved by ``services.register()``
+    exactly as the public form is, so the capacity, the waiting list and the e-mails apply."""
+
+    def view(request: HttpRequest) -> HttpResponse:
+        if not model_admin.permission_helper.user_can_manage(request.user):
+            raise PermissionDenied
+        sessions = bookable_sessions(model_admin, request)
+        session = _chosen_session(request, sessions)
+        form = None
+        if session is not None:
+            data = request.POST if request.method == "POST" else None
+            form = build_form(session, data)
+            if data is not None and form.is_valid():
+                try:
+                    outcome = services.register(session, form.get_registration_request())
+                except services.RegistrationError as error:
+                    form.add_error(None, str(error.message))
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    if outcome.is_duplicate:
+                        form.add_error(
+                            "email",
+                            _("This address is already registered for this webinar."),
+                        )
+                    else:
+                        audit.log_add(outcome.registration, user=request.user)
+                        messages.success(request, added_message(outcome.registration))
+                        return redirect(model_admin.url_helper.index_url)
+        return TemplateResponse(
+            request,
+            "wagtail_webinars/modeladmin/registration_add.html",
+            {
+                "sessions": sessions,
+                "session": session,
+                "form": form,
+                "fields": [field for field in form if field.name != HONEYPOT_FIELD] if form else [],
+                "index_url": model_admin.url_helper.index_url,
+            },
+        )
+
+    return view
+
+
+def bookable_sessions(model_admin: Any, request: HttpRequest) -> list:
+    """Sessions that have not started, soonest first: the ones a registration can still be for,
+    of the pages the editor reaches."""
+    return list(
+        permissions.visible_sessions(request.user)
+        .filter(start__gt=timezone.now())
+        .order_by("start")
+        .values("pk", "title", "start")
+    )
+
+
+def _chosen_session(request: HttpRequest, sessions: list) -> Any | None:
+    value = request.POST.get("session") or request.GET.get("session") or ""
+    chosen = next((s for s in sessions if str(s["pk"]) == value), None)
+    # The full page object: the form reads its settings, questions and series.
+    return session_page_model().objects.get(pk=chosen["pk"]) if chosen else None
+
+
+def added_message(registration: Registration) -> str:
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return _(
+            "%(name)s is on the waiting list for “%(session)s” and gets an e-mail about it."
+        ) % {"name": registration.name, "session": registration.session.title}
+    return _("%(name)s is registered for “%(session)s” and gets a confirmation.") % {
+        "name": registration.name,
+        "session": registration.session.title,
+    }
 
 
 def counted_registrations(user: Any, session_id: int | None = None):

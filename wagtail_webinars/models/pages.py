@@ -52,7 +52,7 @@ from ..serializers import (
     TechnicalHelpField,
     WebinarDateTimeField,
 )
-from .registrations import RegistrationSettingsMixin
+from .registrations import RegistrationSettingsMixin, registration_panel
 from .snippets import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
 
 if TYPE_CHECKING:
@@ -77,6 +77,15 @@ class ComputedStatus(models.TextChoices):
     POSTPONED = "postponed", _("Postponed")
 
 
+class RegistrationFormPlacement(models.TextChoices):
+    """Where a session page shows its registration form. After the programme, as on SKR's own
+    pages, with an "Anmäl dig" link under the lead; or before the programme, right under the
+    lead and the speakers, for a session that is mostly about signing up."""
+
+    AFTER_PROGRAMME = "after_programme", _("After the programme, with a link at the top")
+    BEFORE_PROGRAMME = "before_programme", _("Before the programme, right after the lead")
+
+
 class JoinLinkVisibility(models.TextChoices):
     PUBLIC = "public", _("Shown on the page")
     REGISTRANTS = "registrants", _("Sent only to registered participants")
@@ -95,7 +104,10 @@ class PageSpeaker(Orderable):
         Speaker, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="+"
     )
     role = models.CharField(
-        _("role"), max_length=100, blank=True, help_text=_('For example "Inspiratör" or "Moderator".')
+        _("role"),
+        max_length=100,
+        blank=True,
+        help_text=_('For example "Inspiratör" or "Moderator".'),
     )
 
     panels = [FieldPanel("speaker"), FieldPanel("role")]
@@ -347,6 +359,12 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
     )
     live_captioning = models.BooleanField(_("live captioning"), default=False)
     sign_language = models.BooleanField(_("sign-language interpretation"), default=False)
+    registration_form_placement = models.CharField(
+        _("where the registration form is shown"),
+        max_length=20,
+        choices=RegistrationFormPlacement.choices,
+        default=RegistrationFormPlacement.AFTER_PROGRAMME,
+    )
 
     webinar_page_kind = "session"
 
@@ -378,7 +396,7 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         ),
         InlinePanel("webinar_contacts", heading=_("Contact persons"), label=_("Contact person")),
         FieldPanel("technical_help"),
-        *RegistrationSettingsMixin.registration_panels,
+        registration_panel(FieldPanel("registration_form_placement")),
         InlinePanel("registration_questions", heading=_("Questions"), label=_("Question")),
     ]
 
@@ -420,6 +438,11 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         # the dates of a series can be told apart without opening each one.
         title = super().get_admin_display_title()
         return f"{title} ({admin_datetime(self.start)})" if self.start else title
+
+    @property
+    def registration_form_first(self) -> bool:
+        """Whether the form comes right after the lead instead of after the programme."""
+        return self.registration_form_placement == RegistrationFormPlacement.BEFORE_PROGRAMME
 
     def get_computed_status(self, now: datetime.datetime | None = None) -> str:
         if self.status != SessionStatus.SCHEDULED:

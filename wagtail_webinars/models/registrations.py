@@ -23,11 +23,30 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from ..data import municipality_label
-from ..pagemodel import page_model_name, session_page_model_name
+from ..panels import RegistrationCountsPanel
+from ..pagemodel import page_model_name, session_page_model, session_page_model_name
 
 # ---------------------------------------------------------------------------------------------
 # Settings on the session and series pages
 # ---------------------------------------------------------------------------------------------
+
+
+def registration_panel(*extra_panels) -> MultiFieldPanel:
+    """The editor's "Registration" panel, with ``extra_panels`` at its end."""
+    return MultiFieldPanel(
+        [
+            RegistrationCountsPanel(),
+            FieldPanel("registration_enabled"),
+            FieldRowPanel(
+                [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
+            ),
+            FieldRowPanel(
+                [FieldPanel("registration_capacity"), FieldPanel("registration_waitlist")]
+            ),
+            *extra_panels,
+        ],
+        heading=_("Registration"),
+    )
 
 
 class RegistrationSettingsMixin(models.Model):
@@ -74,20 +93,42 @@ class RegistrationSettingsMixin(models.Model):
     class Meta:
         abstract = True
 
-    registration_panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("registration_enabled"),
-                FieldRowPanel(
-                    [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
-                ),
-                FieldRowPanel(
-                    [FieldPanel("registration_capacity"), FieldPanel("registration_waitlist")]
-                ),
-            ],
-            heading=_("Registration"),
-        ),
-    ]
+    #: The "Registration" panel; a session's adds where its form is shown (registration_panel()).
+    registration_panels = [registration_panel()]
+
+    def effective_registration_capacity(self) -> int | None:
+        """The page's number of places, else its series' (a session's parent), else None."""
+        if self.registration_capacity is not None:
+            return self.registration_capacity
+        series = getattr(self, "series", None)
+        return series.registration_capacity if series is not None else None
+
+    def registration_counts(self) -> dict[str, Any]:
+        """Confirmed places and registrations, waiting registrations and places left, for the
+        page editor: of this session, or summed over a series' sessions."""
+        is_series = getattr(self, "webinar_page_kind", "") == "series"
+        if is_series:
+            sessions = session_page_model().objects.child_of(self)
+            registrations = Registration.objects.filter(session__in=sessions)
+            capacity = None
+        else:
+            registrations = Registration.objects.filter(session_id=self.pk)
+            capacity = self.effective_registration_capacity()
+        confirmed = Q(status=RegistrationStatus.CONFIRMED)
+        counts = registrations.aggregate(
+            confirmed=models.Count("pk", filter=confirmed),
+            places=models.Sum("places", filter=confirmed),
+            waiting=models.Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+        places = counts["places"] or 0
+        return {
+            "is_series": is_series,
+            "confirmed": counts["confirmed"],
+            "places": places,
+            "waiting": counts["waiting"],
+            "capacity": capacity,
+            "places_left": None if capacity is None else max(0, capacity - places),
+        }
 
     def clean(self) -> None:
         super().clean()
@@ -174,6 +215,10 @@ class RegistrationQuestion(AbstractRegistrationQuestion):
 # ---------------------------------------------------------------------------------------------
 # Registrations
 # ---------------------------------------------------------------------------------------------
+
+
+#: The order of a session's waiting list: first come, first served.
+WAITLIST_ORDER = ("created_at", "pk")
 
 
 class RegistrationStatus(models.TextChoices):
@@ -289,6 +334,21 @@ class Registration(models.Model):
         return salted_hmac(
             "wagtail_webinars.registration-cancel", self.token_key, algorithm="sha256"
         ).hexdigest()
+
+    def waitlist_position(self) -> int | None:
+        """This registration's place in its session's waiting list (1 is next in line), or
+        None when it is not waiting. The waiting list moves strictly in ``WAITLIST_ORDER``
+        (``services.promote_waitlisted()``). Only its owner is told: the waiting-list e-mail
+        says it, the result page does not (it would tell a stranger that an address had
+        registered before)."""
+        if self.status != RegistrationStatus.WAITLISTED:
+            return None
+        ahead = (
+            Registration.objects.filter(session_id=self.session_id)
+            .waitlisted()
+            .filter(Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk))
+        )
+        return ahead.count() + 1
 
     @property
     def is_active(self) -> bool:

@@ -1,5 +1,6 @@
 """What editors do with registrations in the admin, written to Wagtail's log: exports, the counts
-per municipality, manual cancels and resends (the erasures are logged by ``retention``).
+per municipality, and the manual changes: cancel, resend, a place given from the waiting list, a
+registration added by hand (the erasures are logged by ``retention``).
 
 Each entry is written against the session page it concerns, so the page's history in the admin
 shows who exported, cancelled or resent what, and when; an export of several sessions writes one
@@ -22,6 +23,8 @@ EXPORT_REGISTRATIONS = "wagtail_webinars.export_registrations"
 EXPORT_MUNICIPALITY_COUNTS = "wagtail_webinars.export_municipality_counts"
 CANCEL_REGISTRATION = "wagtail_webinars.cancel_registration"
 RESEND_EMAIL = "wagtail_webinars.resend_registration_email"
+PROMOTE_REGISTRATION = "wagtail_webinars.promote_registration"
+ADD_REGISTRATION = "wagtail_webinars.add_registration"
 
 
 def _format_label(data: dict) -> str:
@@ -68,12 +71,32 @@ class ResendFormatter(LogFormatter):
         }
 
 
+class PromoteFormatter(LogFormatter):
+    label = gettext_lazy("Give a place from the waiting list")
+
+    def format_message(self, log_entry: Any) -> str:
+        return _("Registration %(number)s given a place from the waiting list in the admin") % {
+            "number": (log_entry.data or {}).get("registration_id", "")
+        }
+
+
+class AddFormatter(LogFormatter):
+    label = gettext_lazy("Add a registration by hand")
+
+    def format_message(self, log_entry: Any) -> str:
+        return _("Registration %(number)s added by hand in the admin") % {
+            "number": (log_entry.data or {}).get("registration_id", "")
+        }
+
+
 #: Every action this module writes, with its formatter (``wagtail_hooks`` registers them).
 LOG_ACTIONS = {
     EXPORT_REGISTRATIONS: RegistrationsExportFormatter,
     EXPORT_MUNICIPALITY_COUNTS: MunicipalityCountsExportFormatter,
     CANCEL_REGISTRATION: CancelFormatter,
     RESEND_EMAIL: ResendFormatter,
+    PROMOTE_REGISTRATION: PromoteFormatter,
+    ADD_REGISTRATION: AddFormatter,
 }
 
 
@@ -103,19 +126,26 @@ def log_municipality_counts_export(registrations, *, user: Any) -> None:
     _log_per_session(EXPORT_MUNICIPALITY_COUNTS, counts, user, format="csv")
 
 
-def log_cancel(registration: Registration, *, user: Any) -> None:
+def _log_one(action: str, registration: Registration, user: Any) -> None:
     log(
         session_page_model().objects.get(pk=registration.session_id),
-        CANCEL_REGISTRATION,
+        action,
         user=user,
         data={"registration_id": registration.pk},
     )
+
+
+def log_cancel(registration: Registration, *, user: Any) -> None:
+    _log_one(CANCEL_REGISTRATION, registration, user)
 
 
 def log_resend(registration: Registration, *, user: Any) -> None:
-    log(
-        session_page_model().objects.get(pk=registration.session_id),
-        RESEND_EMAIL,
-        user=user,
-        data={"registration_id": registration.pk},
-    )
+    _log_one(RESEND_EMAIL, registration, user)
+
+
+def log_promote(registration: Registration, *, user: Any) -> None:
+    _log_one(PROMOTE_REGISTRATION, registration, user)
+
+
+def log_add(registration: Registration, *, user: Any) -> None:
+    _log_one(ADD_REGISTRATION, registration, user)

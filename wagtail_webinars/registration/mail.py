@@ -134,6 +134,10 @@ def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
         "cancel_url": cancel_url(registration, session),
         "contacts": get_contacts(session),
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+        # The place in the queue, as it is when the e-mail is written; for its owner only.
+        "waitlist_position": (
+            registration.waitlist_position() if email.kind == EmailKind.WAITLISTED else None
+        ),
     }
 
 

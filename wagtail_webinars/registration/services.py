@@ -32,6 +32,7 @@ from ..dates import format_datetime
 from ..language import supported
 from ..models.registrations import (
     ACTIVE_STATUSES,
+    WAITLIST_ORDER,
     EmailKind,
     Registration,
     RegistrationEmail,
@@ -185,12 +186,7 @@ def get_questions(page: Page) -> list[RegistrationQuestion]:
 
 def effective_capacity(session: Any) -> int | None:
     """The session's number of places, else its series', else None (no limit)."""
-    if session.registration_capacity is not None:
-        return session.registration_capacity
-    series = getattr(session, "series", None)
-    if series is not None:
-        return series.registration_capacity
-    return None
+    return session.effective_registration_capacity()
 
 
 def registration_state(
@@ -655,6 +651,43 @@ def cancel(registration: Registration, *, lock: Lock | None = None) -> Registrat
     return registration
 
 
+def promote(
+    registration: Registration, *, lock: Lock | None = None, now: datetime.datetime | None = None
+) -> Registration:
+    """Give one person on the waiting list a place (an editor's choice, out of turn), if the
+    places fit: the same capacity rule as every registration, under the session lock, with the
+    promotion e-mail. Raises ``RegistrationFull`` when they do not fit and
+    ``RegistrationClosed`` for a cancelled or started session; anyone not waiting is left as is.
+    """
+    lock = lock or session_row_lock
+    now = now or timezone.now()
+    session = session_page_model().objects.get(pk=registration.session_id)
+    with transaction.atomic(), lock(session):
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status != RegistrationStatus.WAITLISTED:
+            return registration
+        if session.status == "cancelled" or now >= session.start:
+            raise RegistrationClosed(gettext("The webinar has started or is cancelled."))
+        capacity = effective_capacity(session)
+        if capacity is not None:
+            taken = Registration.objects.filter(session_id=session.pk).places_taken()
+            left = max(0, capacity - taken)
+            if registration.places > left:
+                raise RegistrationFull(
+                    ngettext(
+                        "%(count)d place is left, and this registration needs %(places)d.",
+                        "%(count)d places are left, and this registration needs %(places)d.",
+                        left,
+                    )
+                    % {"count": left, "places": registration.places}
+                )
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        queue_email(registration, EmailKind.PROMOTED)
+    return registration
+
+
 def promote_waitlisted(session: Any, now: datetime.datetime | None = None) -> list[Registration]:
     """Move registrations from the waiting list to confirmed while their places fit, first
     come first served, and queue a promotion e-mail to each. Call under the session lock."""
@@ -665,7 +698,7 @@ def promote_waitlisted(session: Any, now: datetime.datetime | None = None) -> li
     registrations = Registration.objects.filter(session_id=session.pk)
     free = None if capacity is None else capacity - registrations.places_taken()
     promoted = []
-    for waiting in registrations.waitlisted().order_by("created_at", "pk"):
+    for waiting in registrations.waitlisted().order_by(*WAITLIST_ORDER):
         if free is not None and waiting.places > free:
             break  # strictly in order: the first in line keeps their turn
         waiting.status = RegistrationStatus.CONFIRMED

@@ -1,10 +1,13 @@
-"""Build the demo content: the SKL page "Det demokratiska samtalet – har fått en hårdare ton".
+"""Build the demo content: SKR's page "Det demokratiska samtalet – har fått en hårdare ton"
+(published when SKR, Sveriges Kommuner och Regioner, was still called SKL).
 
     python manage.py webinars_load_demo
 
 Creates, under the default site's home page, the series with its four sessions, the speaker, the
 two contact persons, the notice, the technical-help FAQ and a listing page "Webbinarier". Pages
-are published with a revision and snippets are live, as if an editor had made them.
+are published with a revision and snippets are live, as if an editor had made them. The sessions
+fall in the coming year, each on the first Tuesday on or after the reference page's date, 10.00
+to 11.30 Swedish time: a weekday at office hours, never a public holiday, whatever the year.
 
 Running it again changes nothing: every object is looked up by a stable key (page slug under its
 parent, snippet name/title in the home page's locale) and is only saved, with a new revision,
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
     from wagtail.models import Page
 from wagtail_webinars.pagemodel import series_page_model, session_page_model
 
+TUESDAY = 1  # date.weekday()
 SERIES_SLUG = "det-demokratiska-samtalet"
 LISTING_SLUG = "webbinarier"
 SERIES_TITLE = "Det demokratiska samtalet – har fått en hårdare ton"
@@ -61,12 +65,15 @@ AFTER_BROADCAST = {
         "<p>Efter sändningen kan ni på lokal nivå samtala kring vilka strategier som ni behöver "
         "för att trygga och förebygga de politiska processerna. Det kan vara en fördel om ni är "
         "flera från samma kommun eller region för att fortsätta samtalet efteråt. Ni får förslag "
-        "på frågeställningar av SKL för att kunna fortsätta samtalen, eller arbeta fram "
+        "på frågeställningar av SKR (tidigare SKL) för att kunna fortsätta samtalen, eller arbeta fram "
         "strategier.</p>"
     ),
     "discussion_questions": DISCUSSION_QUESTIONS,
     "documents": [],
 }
+
+NOTICE_TITLE = "Sändningarna textas direkt"
+RETIRED_NOTICES = ["Så påverkas kurser och konferenser av det nya coronaviruset"]
 
 QUESTIONS_NOTE = {"text": "Det kommer att finnas tid för frågor under sändningen."}
 
@@ -221,7 +228,8 @@ TECHNICAL_HELP_ITEMS = [
     ),
     (
         "Kan jag titta på sändningen i efterhand?",
-        "<p>Ja. Sändningen spelas in och finns på www.play.skl.se några dagar efteråt.</p>",
+        "<p>Ja. Sändningen spelas in, och länken till inspelningen kommer på webbinariets sida "
+        "några dagar efteråt.</p>",
     ),
 ]
 
@@ -282,7 +290,14 @@ class DemoLoader:
         self.updated = 0
 
     def at(self, month: int, day: int, hour: int, minute: int) -> datetime.datetime:
-        return datetime.datetime(self.year, month, day, hour, minute, tzinfo=self.tz)
+        """The first Tuesday on or after ``month``/``day`` of the demo's year, at the given time.
+
+        The reference page's dates fall on a weekend in some years (all four in 2027). No Swedish
+        public holiday is a Tuesday between mid-February and mid-May, so this is a working day.
+        """
+        date = datetime.date(self.year, month, day)
+        date += datetime.timedelta(days=(TUESDAY - date.weekday()) % 7)
+        return datetime.datetime.combine(date, datetime.time(hour, minute), tzinfo=self.tz)
 
     # -- snippets -----------------------------------------------------------------------------
 
@@ -382,7 +397,7 @@ class DemoLoader:
                 "email": "lena.lindgren@example.org",
                 # A number that the Swedish Post and Telecom Authority keeps for fiction.
                 "phone": "08-465 004 00",
-                "organisation": "Sveriges Kommuner och Landsting",
+                "organisation": "Sveriges Kommuner och Regioner",
             },
         )
         anna_lena = self.snippet(
@@ -393,7 +408,7 @@ class DemoLoader:
                 "role": "Projektledare",
                 "email": "anna-lena.pogulis@example.org",
                 "phone": "08-465 004 01",
-                "organisation": "Sveriges Kommuner och Landsting",
+                "organisation": "Sveriges Kommuner och Regioner",
             },
         )
         faq = self.snippet(
@@ -403,8 +418,7 @@ class DemoLoader:
             {
                 "intro": (
                     "Vi gör allt för att du ska få en så bra upplevelse som möjligt när du tittar "
-                    "på en video eller livesändning. Vi vet dock att det kan krångla ibland. "
-                    "Vi sänder från www.play.skl.se"
+                    "på en video eller livesändning. Vi vet dock att det kan krångla ibland."
                 ),
                 "items": [
                     {"type": "item", "value": {"question": q, "answer": a}}
@@ -412,20 +426,26 @@ class DemoLoader:
                 ],
             },
         )
+        # Earlier versions of the demo showed a notice from 2020 about the coronavirus; it is
+        # not current in the demo's year, so a later run takes it away.
+        Notice.objects.filter(locale=locale, title__in=RETIRED_NOTICES).delete()
+        last_end = self.at(SESSIONS[-1].month, SESSIONS[-1].day, 11, 30)
         self.snippet(
             Notice,
             locale,
-            {"title": "Så påverkas kurser och konferenser av det nya coronaviruset"},
+            {"title": NOTICE_TITLE},
             {
                 "text": (
-                    "<p>Har du en fråga med anledning av det pågående virusutbrottet? Titta först "
-                    "på våra frågor och svar som finns här på webbplatsen.</p>"
+                    "<p>Från och med den här serien textas sändningarna direkt. Slå på textningen "
+                    "med knappen CC i spelaren.</p>"
                 ),
-                "link_url": "https://example.org/covid-19",
-                "link_text": "Covid-19 och det nya coronaviruset",
-                # Fixed rather than "now", so that a second run finds nothing to change.
+                "link_url": "https://example.org/tillganglighet",
+                "link_text": "Så gör vi sändningarna tillgängliga",
+                # From the start of the year the demo is loaded in until its last date has ended:
+                # shown today and throughout the series. Fixed by the year, not by "now", so that
+                # a second run finds nothing to change.
                 "show_from": datetime.datetime(self.today.year, 1, 1, tzinfo=self.tz),
-                "show_until": None,
+                "show_until": last_end,
             },
         )
 
@@ -459,6 +479,7 @@ class DemoLoader:
                     "audience": AUDIENCE,
                     "programme": spec.programme,
                     "stream_url": f"https://play.example.org/live/{spec.slug}",
+                    "live_captioning": True,
                     "technical_help": faq,
                 },
                 speakers=[(speaker, "Inspiratör")],
