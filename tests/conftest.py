@@ -97,3 +97,47 @@ def session(home):
         start=START,
         end=START + datetime.timedelta(minutes=90),
     )
+
+
+class Region:
+    """One region's site: its home page, a session on it, and an editor whose group may edit that
+    site's pages (``page_permission``) and holds ``codenames`` (``view_registration`` …)."""
+
+    def __init__(self, root_page, slug, title, user_model, codenames, page_permission="change"):
+        from django.contrib.auth.models import Group, Permission
+        from wagtail.models import GroupPagePermission
+
+        self.home = root_page.add_child(instance=Page(title=title, slug=slug))
+        self.site = Site.objects.create(hostname=f"{slug}.example", root_page=self.home)
+        self.session = WebinarSessionPageFactory(
+            parent=self.home,
+            title=f"Webbinarium i {title}",
+            start=START,
+            end=START + datetime.timedelta(minutes=90),
+        )
+        self.group = Group.objects.create(name=f"Redaktörer {title}")
+        self.group.permissions.add(Permission.objects.get(codename="access_admin"))
+        for codename in codenames:
+            self.group.permissions.add(Permission.objects.get(codename=codename))
+        GroupPagePermission.objects.create(
+            group=self.group, page=self.home, permission_type=page_permission
+        )
+        self.editor = user_model.objects.create_user(f"redaktor-{slug}", f"{slug}@example.org", "x")
+        self.editor.groups.add(self.group)
+
+
+REGION_CODENAMES = ("view_registration", "change_registration", "view_feedback")
+
+
+@pytest.fixture
+def north(site, root_page, django_user_model):
+    """Region Norr: its own site and editors who may see its registrations and feedback."""
+    Site.clear_site_root_paths_cache()
+    return Region(root_page, "norr", "Norr", django_user_model, REGION_CODENAMES)
+
+
+@pytest.fixture
+def south(site, root_page, django_user_model):
+    """Region Syd: the same, on a site of its own."""
+    Site.clear_site_root_paths_cache()
+    return Region(root_page, "syd", "Syd", django_user_model, REGION_CODENAMES)

@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .modeladmin import RegistrationAdmin
 from .models import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
+from .registration import audit
 
 
 class SpeakerViewSet(SnippetViewSet):
@@ -88,3 +89,6 @@ def register_log_actions(actions):
         _("Erase personal data"),
         _("Personal data erased at the person's request"),
     )
+    # Exports, the counts per municipality, cancels and resends: in the session page's history.
+    for action, formatter in audit.LOG_ACTIONS.items():
+        actions.register_action(action)(formatter)

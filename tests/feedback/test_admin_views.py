@@ -225,3 +225,151 @@ def test_a_group_with_the_permission_sees_the_report_in_the_menu(client, django_
 
     assert client.get(REPORT_URL).status_code == 200
     assert REPORT_URL in client.get("/admin/").content.decode()
+
+
+# -- the report: path, site, totals, the share since publishing, queries -----------------------
+
+
+def test_the_report_shows_the_pages_path_on_its_site_beside_its_title(admin_client, home):
+    section = WebinarSessionPageFactory(parent=home, title="Bygga och bo", slug="bygga")
+    page = WebinarSessionPageFactory(parent=section, title="Bygglov", slug="bygglov")
+    answers(page, yes=1)
+
+    html = report_table(admin_client)
+
+    assert "/bygga/bygglov/" in html
+    assert f"/{home.slug}/bygga/" not in html  # the path on the site, not in Wagtail's tree
+    assert "localhost" in html
+
+
+def test_the_report_footer_counts_answers_not_rows(admin_client, home):
+    first = WebinarSessionPageFactory(parent=home, title="Första")
+    second = WebinarSessionPageFactory(parent=home, title="Andra")
+    answers(first, yes=3, no=1)
+    answers(second, no=2)
+
+    html = report_table(admin_client)
+
+    assert "2 sidor eller sökvägar, 6 svar" in html
+
+
+def test_the_report_shows_the_share_of_yes_since_the_page_was_last_published(admin_client, home):
+    page = WebinarSessionPageFactory(parent=home, title="Ändrad sida")
+    page.save_revision().publish()
+    page.refresh_from_db()
+    answers(page, no=3)  # before the page was published again: no published_at of now
+    Feedback.objects.bulk_create(
+        [
+            Feedback(
+                page=page, site=page.get_site(), helpful=h, page_published_at=page.last_published_at
+            )
+            for h in (1, 1, 1, 0)
+        ]
+    )
+
+    response = admin_client.get(REPORT_URL, {"export": "xlsx"})
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, row = list(sheet.values)[:2]
+    values = dict(zip(header, row, strict=True))
+    assert values["Andel ja (%)"] == 43  # 3 of 7
+    assert values["Svar sedan senaste publiceringen"] == 4
+    assert values["Andel ja sedan senaste publiceringen (%)"] == 75
+    assert "75 %" in report_table(admin_client)
+
+
+def many_pages_with_feedback(home, n_rows):
+    """``n_rows`` rows of the report: pages with answers and five comments each, and paths."""
+    site = home.get_site()
+    n, n_paths = n_rows - n_rows // 2, n_rows // 2
+    rows = []
+    for i in range(n):
+        page = WebinarSessionPageFactory(parent=home, title=f"Sida {i}")
+        rows += [
+            Feedback(page=page, site=site, path=page.url_path, helpful=bool(i % 2))
+            for _ in range(2)
+        ]
+        rows += [
+            Feedback(
+                page=page,
+                site=site,
+                path=page.url_path,
+                helpful=False,
+                comment=f"Kommentar {i}.{c}",
+            )
+            for c in range(5)
+        ]
+    rows += [
+        Feedback(site=site, path=f"/inte-en-sida-{i}/", helpful=False, comment="Sökväg")
+        for i in range(n_paths)
+    ]
+    Feedback.objects.bulk_create(rows)
+
+
+# The session, the user and their profile, then the totals, the rows and the comments.
+REPORT_QUERIES = 6
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_a_page_of_the_report_costs_the_same_queries_for_5_and_for_50_rows(
+    admin_client, home, django_assert_num_queries, rows
+):
+    many_pages_with_feedback(home, rows)
+    admin_client.get(REPORT_URL + "results/")  # warm the caches Wagtail fills on first use
+
+    with django_assert_num_queries(REPORT_QUERIES):
+        html = admin_client.get(REPORT_URL + "results/").content.decode()
+
+    assert html.count("<tr") - 1 == rows
+    assert "Kommentar 0.4" in html and "Kommentar 0.1" not in html  # the latest three
+
+
+# An editor: also their model permissions (two queries), their page permissions, and which of
+# the rows' pages they reach.
+EDITOR_REPORT_QUERIES = 10
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_an_editors_page_of_the_report_costs_the_same_queries_for_5_and_for_50_rows(
+    client, north, django_assert_num_queries, rows
+):
+    many_pages_with_feedback(north.home, rows)
+    client.force_login(north.editor)
+    client.get(REPORT_URL + "results/")
+
+    with django_assert_num_queries(EDITOR_REPORT_QUERIES):
+        html = client.get(REPORT_URL + "results/").content.decode()
+
+    assert "Kommentar 0.4" in html
+
+
+def test_an_export_is_logged_against_each_site_in_it(client, north, south):
+    from wagtail.models import ModelLogEntry
+
+    answers(north.home, yes=1)
+    answers(south.home, no=1)
+    client.force_login(north.editor)
+
+    response = client.get(REPORT_URL, {"export": "csv"})
+    b"".join(response.streaming_content)
+
+    logged = {
+        (int(e.object_id), e.data["format"], e.data["rows"], e.user_id)
+        for e in ModelLogEntry.objects.filter(action="wagtail_webinars_feedback.export_report")
+    }
+    assert logged == {
+        (north.site.pk, "csv", 1, north.editor.pk),
+        (south.site.pk, "csv", 1, north.editor.pk),
+    }
+
+
+def test_looking_at_the_report_is_not_logged(admin_client, home):
+    from wagtail.models import ModelLogEntry
+
+    answers(home, yes=1)
+
+    report_table(admin_client)
+
+    assert not ModelLogEntry.objects.filter(
+        action__startswith="wagtail_webinars_feedback."
+    ).exists()

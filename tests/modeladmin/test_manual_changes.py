@@ -43,7 +43,11 @@ def person(n, **extra):
 
 def test_the_add_form_is_the_sessions_own_with_its_questions(admin_client, session):
     RegistrationQuestion.objects.create(
-        page=session, sort_order=0, clean_name="roll", label="Din roll", field_type="singleline",
+        page=session,
+        sort_order=0,
+        clean_name="roll",
+        label="Din roll",
+        field_type="singleline",
         required=True,
     )
     content = admin_client.get(reverse(ADD), {"session": session.pk}).content.decode()
@@ -67,7 +71,8 @@ def test_a_full_session_puts_the_hand_registration_on_the_waiting_list(admin_cli
 
 def test_the_add_form_shows_the_forms_own_errors(admin_client, session):
     response = admin_client.post(
-        reverse(ADD), person(1, session=session.pk, email="inte-en-adress"),
+        reverse(ADD),
+        person(1, session=session.pk, email="inte-en-adress"),
         HTTP_ACCEPT_LANGUAGE="sv",
     )
     assert response.status_code == 200
@@ -125,8 +130,9 @@ def test_a_place_is_not_given_beyond_the_capacity(admin_client, session):
     sign_up(session, 1)
     sign_up(session, 2)
     waiting = sign_up(session, 3)
-    response = admin_client.post(reverse(PROMOTE, args=[waiting.pk]), follow=True,
-                                 HTTP_ACCEPT_LANGUAGE="sv")
+    response = admin_client.post(
+        reverse(PROMOTE, args=[waiting.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="sv"
+    )
     waiting.refresh_from_db()
     assert waiting.status == "waitlisted"
     assert "0 platser är kvar" in response.content.decode()

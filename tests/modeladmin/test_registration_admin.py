@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from wagtail.models import GroupPagePermission, Site
 
 from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
 from wagtail_webinars.models import EmailKind, Registration
@@ -36,8 +37,12 @@ def sign_up(session, n, code="2584", participants=()):
 
 
 def editor(django_user_model, *codenames):
+    """An editor of the default site's pages (who sees registrations only with ``codenames``:
+    tests/modeladmin/test_permissions.py)."""
     group = Group.objects.create(name="Redaktörer")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
+    home = Site.objects.get(is_default_site=True).root_page
+    GroupPagePermission.objects.create(group=group, page=home, permission_type="change")
     for codename in codenames:
         group.permissions.add(Permission.objects.get(codename=codename))
     user = django_user_model.objects.create_user("redaktor", "r@example.org", "x")

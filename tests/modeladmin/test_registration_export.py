@@ -195,7 +195,9 @@ def test_export_reads_rows_in_a_fixed_number_of_queries(
     for n in range(30):
         sign_up(session, email=f"d{n}@kommun.example")
     url = reverse(INDEX) + "?export=csv"
-    with django_assert_max_num_queries(12):
+    # 12 to read the rows, and up to 6 to write the export to the session's history: the rows per
+    # session, the session, and Wagtail's log entry (its checks and insert), once per session.
+    with django_assert_max_num_queries(18):
         b"".join(admin_client.get(url).streaming_content)
 
 

@@ -17,8 +17,11 @@ from wagtail_webinars.registration.services import RegistrationRequest, register
 def session(home):
     start = timezone.now() + datetime.timedelta(days=10)
     session = WebinarSessionPageFactory(
-        parent=home, start=start, end=start + datetime.timedelta(hours=1),
-        registration_capacity=3, registration_waitlist=True,
+        parent=home,
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        registration_capacity=3,
+        registration_waitlist=True,
     )
     register(session, RegistrationRequest(name="A", email="a@kommun.example", participants=["B"]))
     register(session, RegistrationRequest(name="C", email="c@kommun.example"))
@@ -27,8 +30,9 @@ def session(home):
 
 
 def edit(client, page):
-    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]),
-                          HTTP_ACCEPT_LANGUAGE="sv")
+    response = client.get(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]), HTTP_ACCEPT_LANGUAGE="sv"
+    )
     assert response.status_code == 200
     return response.content.decode()
 

@@ -18,3 +18,4 @@ hooks.register(
 )
 hooks.register("insert_editor_js", admin_views.editor_js)
 hooks.register("register_permissions", admin_views.feedback_permissions)
+hooks.register("register_log_actions", admin_views.register_log_actions)

@@ -19,13 +19,24 @@ from wagtail_modeladmin.views import IndexView
 
 from .. import dates
 from ..models.registrations import Registration, RegistrationEmail, RegistrationStatus
-from ..registration import retention
-from . import export, filters, views
+from ..registration import audit, retention
+from . import export, filters, permissions, views
 
 
 class RegistrationPermissionHelper(PermissionHelper):
     """Registrations are made only through ``services.register()``: editors list, inspect,
-    export, cancel and resend; nobody adds, edits or deletes rows behind the rules' back."""
+    export, cancel and resend; nobody adds, edits or deletes rows behind the rules' back.
+
+    Who sees what (``permissions.py``): the model permission ``view_registration``, and then only
+    the registrations of sessions the editor reaches by Wagtail's page permissions. Editing a page
+    does not by itself show who registered; nor does ``change_registration`` without ``view``.
+    """
+
+    def user_can_list(self, user: Any) -> bool:
+        return permissions.can_view_registrations(user)
+
+    def user_can_inspect_obj(self, user: Any, obj: Any) -> bool:
+        return self.inspect_view_enabled and permissions.can_view_registration(user, obj)
 
     def user_can_create(self, user: Any) -> bool:
         return False
@@ -37,8 +48,8 @@ class RegistrationPermissionHelper(PermissionHelper):
         return False
 
     def user_can_manage(self, user: Any) -> bool:
-        """Cancel and resend: the model's change permission."""
-        return self.user_has_specific_permission(user, self.get_perm_codename("change"))
+        """Cancel and resend: the model's change permission, beside the view permission."""
+        return permissions.can_manage_registrations(user)
 
 
 class RegistrationButtonHelper(ButtonHelper):
@@ -104,7 +115,11 @@ class RowActions:
 class RegistrationIndexView(IndexView):
     """The registrations list and its export (``RegistrationAdmin.export_class``: streamed, no
     spreadsheet formulas). Superusers also see how many registrations the retention rule will
-    erase on its next run."""
+    erase on its next run. Every file is written to the history of each session it holds
+    (``log_export()``), before it is written; an XLSX refused for its size is not logged."""
+
+    def log_export(self, queryset: Any, export_format: str) -> None:
+        audit.log_registrations_export(queryset, export_format, user=self.request.user)
 
     def get_buttons_for_obj(self, obj: Registration) -> list:
         """None under the name (it links to the record): they are in the "Actions" column."""
@@ -114,6 +129,7 @@ class RegistrationIndexView(IndexView):
         exporter = self.model_admin.export_class(queryset)
         filename = self.get_filename()
         if spreadsheet_format == self.FORMAT_CSV:
+            self.log_export(queryset, spreadsheet_format)
             return exporter.csv_response(filename)
         limit = export.xlsx_row_limit()
         if export.count_at_most(queryset, limit) > limit:
@@ -128,6 +144,7 @@ class RegistrationIndexView(IndexView):
             params = self.request.GET.copy()
             params.pop(self.EXPORT_VAR, None)
             return redirect(f"{self.request.path}?{params.urlencode()}")
+        self.log_export(queryset, spreadsheet_format)
         return exporter.xlsx_response(filename)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -155,6 +172,7 @@ class RegistrationAdmin(ModelAdmin):
     button_helper_class = RegistrationButtonHelper
     index_template_name = "wagtail_webinars/modeladmin/registration_index.html"
     index_view_class = RegistrationIndexView
+    history_view_class = permissions.RegistrationHistoryView
     # One column per fact, the address left to the record and the search (at 1,280 px it broke
     # mid-word); the row's buttons are in the "Actions" column that get_list_display() adds
     # beside the name.
@@ -199,12 +217,10 @@ class RegistrationAdmin(ModelAdmin):
         return self.export_class.fields
 
     def get_queryset(self, request: HttpRequest):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch("emails", queryset=RegistrationEmail.objects.order_by("created_at", "pk"))
-            )
+        return permissions.visible_registrations(
+            request.user, super().get_queryset(request)
+        ).prefetch_related(
+            Prefetch("emails", queryset=RegistrationEmail.objects.order_by("created_at", "pk"))
         )
 
     # -- columns -------------------------------------------------------------------------------

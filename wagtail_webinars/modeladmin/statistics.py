@@ -83,10 +83,10 @@ def session_rows(registrations: QuerySet, series: Any) -> list[Row]:
     return rows
 
 
-def municipality_rows(registrations: QuerySet, series: Any) -> list[Row]:
-    """Confirmed registrations and participants per municipality or region over the series'
-    sessions, most participants first."""
-    sessions = session_page_model().objects.child_of(series)
+def municipality_rows(registrations: QuerySet) -> list[Row]:
+    """Confirmed registrations and participants per municipality or region among
+    ``registrations``, most participants first. The statistics per series and the counts per
+    municipality (of one session or all) are both this tally."""
     rows = [
         Row(
             label=municipality_label(row["municipality_code"]) if row["municipality_code"] else "–",
@@ -94,7 +94,7 @@ def municipality_rows(registrations: QuerySet, series: Any) -> list[Row]:
             registrations=row["registrations"],
             participants=row["participants"] or 0,
         )
-        for row in registrations.filter(CONFIRMED, session__in=sessions)
+        for row in registrations.filter(CONFIRMED)
         .order_by()
         .values("municipality_code")
         .annotate(registrations=Count("pk"), participants=Sum("places"))
@@ -173,7 +173,9 @@ def context(request: HttpRequest, registrations: QuerySet) -> dict[str, Any]:
     }
     if series is not None:
         sessions = session_rows(registrations, series)
-        municipalities = municipality_rows(registrations, series)
+        municipalities = municipality_rows(
+            registrations.filter(session__in=session_page_model().objects.child_of(series))
+        )
         session_bars = bars(sessions)
         municipality_bars = bars(municipalities, limit=CHART_MUNICIPALITIES)
         result.update(

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,34 +16,37 @@ from django.utils.translation import get_language_info, gettext as _, ngettext
 from wagtail_modeladmin.views import InspectView
 
 from .. import dates
-from ..data import municipality_label, swedish_sort_key
 from ..models.registrations import Registration, RegistrationStatus
 from ..pagemodel import session_page_model
-from ..registration import retention, services
+from ..registration import audit, retention, services
 from ..registration.forms import HONEYPOT_FIELD
 from ..registration.presentation import build_form
-from . import statistics
+from . import permissions, statistics
 from .export import answer_text
 
 
 def _registration_or_403(model_admin: Any, request: HttpRequest, instance_pk: str) -> Registration:
+    """The registration to act on: 403 without the permissions to manage registrations, 404 for
+    one outside the editor's pages (``permissions``), as for one that does not exist."""
     if not model_admin.permission_helper.user_can_manage(request.user):
         raise PermissionDenied
     # The URL pattern takes any word; an id that is not a number names no registration.
     if not (instance_pk.isascii() and instance_pk.isdigit()):
         raise Http404("No registration has this id.")
-    return get_object_or_404(Registration, pk=int(instance_pk))
+    return get_object_or_404(permissions.visible_registrations(request.user), pk=int(instance_pk))
 
 
 def registration_action_view(
     model_admin: Any,
     *,
     action: Callable[[Registration], Any],
+    log_action: Callable[..., None],
     template_name: str,
     success_message: Callable[[Registration], str],
 ):
     """An admin view for one action on one registration, through the registration rules:
-    GET shows what will happen and a button, only POST does it (then back to the list)."""
+    GET shows what will happen and a button, only POST does it, writes it to the session page's
+    history (``log_action``) and goes back to the list."""
 
     def view(request: HttpRequest, instance_pk: str) -> HttpResponse:
         registration = _registration_or_403(model_admin, request, instance_pk)
@@ -56,6 +58,7 @@ def registration_action_view(
                 messages.error(request, str(error.message))
             else:
                 registration.refresh_from_db()
+                log_action(registration, user=request.user)
                 messages.success(request, success_message(registration))
             return redirect(model_admin.url_helper.index_url)
         return TemplateResponse(
@@ -76,6 +79,7 @@ def cancel_view(model_admin: Any):
     return registration_action_view(
         model_admin,
         action=services.cancel,
+        log_action=audit.log_cancel,
         template_name="wagtail_webinars/modeladmin/registration_cancel.html",
         success_message=lambda registration: (
             _("The registration of %(name)s has been cancelled.") % {"name": registration.name}
@@ -88,6 +92,7 @@ def resend_view(model_admin: Any):
     return registration_action_view(
         model_admin,
         action=services.resend_confirmation,
+        log_action=audit.log_resend,
         template_name="wagtail_webinars/modeladmin/registration_resend.html",
         success_message=lambda registration: (
             _("The e-mail to %(email)s is queued again.") % {"email": registration.email}
@@ -95,8 +100,8 @@ def resend_view(model_admin: Any):
     )
 
 
-class RegistrationInspectView(InspectView):
-    """A registration read like a record: the form's own labels, the municipality by name, the
+class RegistrationInspectView(permissions.OnlyReachableRegistrationMixin, InspectView):
+    """A registration read like a record (only of a session the editor reaches: 404 otherwise): the form's own labels, the municipality by name, the
     further participants as a list, each answer under its question, the consent text that was
     accepted, and every e-mail sent about it with its kind, state and times."""
 
@@ -150,6 +155,7 @@ def promote_view(model_admin: Any):
     return registration_action_view(
         model_admin,
         action=services.promote,
+        log_action=audit.log_promote,
         template_name="wagtail_webinars/modeladmin/registration_promote.html",
         success_message=lambda registration: (
             _("%(name)s has a place now and gets an e-mail about it.") % {"name": registration.name}
@@ -185,6 +191,7 @@ def add_view(model_admin: Any):
                             _("This address is already registered for this webinar."),
                         )
                     else:
+                        audit.log_add(outcome.registration, user=request.user)
                         messages.success(request, added_message(outcome.registration))
                         return redirect(model_admin.url_helper.index_url)
         return TemplateResponse(
@@ -203,10 +210,11 @@ def add_view(model_admin: Any):
 
 
 def bookable_sessions(model_admin: Any, request: HttpRequest) -> list:
-    """Sessions that have not started, soonest first: the ones a registration can still be for."""
+    """Sessions that have not started, soonest first: the ones a registration can still be for,
+    of the pages the editor reaches."""
     return list(
-        session_page_model()
-        .objects.filter(start__gt=timezone.now())
+        permissions.visible_sessions(request.user)
+        .filter(start__gt=timezone.now())
         .order_by("start")
         .values("pk", "title", "start")
     )
@@ -241,6 +249,13 @@ def statistics_view(model_admin: Any):
         registrations = model_admin.get_queryset(request)
         context = statistics.context(request, registrations)
         if request.GET.get("export") == "csv" and context["series"] is not None:
+            # The counts leave the admin as a file: logged per session, as the other exports.
+            audit.log_municipality_counts_export(
+                registrations.filter(
+                    session__in=session_page_model().objects.child_of(context["series"])
+                ),
+                user=request.user,
+            )
             return statistics.csv_response(
                 context["series"], context["sessions"], context["municipalities"]
             )
@@ -250,27 +265,15 @@ def statistics_view(model_admin: Any):
     return view
 
 
-def municipality_rows(session_id: int | None = None) -> list[dict[str, Any]]:
-    """Confirmed attendance per municipality or region (registrations and places), largest
-    first; for one session or for all."""
-    registrations = Registration.objects.filter(status=RegistrationStatus.CONFIRMED)
+def counted_registrations(user: Any, session_id: int | None = None):
+    """The confirmed registrations the counts per municipality are made of: of one session or of
+    all, and only those ``user`` may see."""
+    registrations = permissions.visible_registrations(
+        user, Registration.objects.filter(status=RegistrationStatus.CONFIRMED)
+    )
     if session_id:
         registrations = registrations.filter(session_id=session_id)
-    rows = [
-        {
-            "code": row["municipality_code"],
-            "name": municipality_label(row["municipality_code"])
-            if row["municipality_code"]
-            else "–",
-            "registrations": row["registrations"],
-            "places": row["places"] or 0,
-        }
-        for row in registrations.values("municipality_code").annotate(
-            registrations=Count("pk"), places=Sum("places")
-        )
-    ]
-    rows.sort(key=lambda r: (-r["places"], swedish_sort_key(r["name"])))
-    return rows
+    return registrations
 
 
 def municipality_counts_view(model_admin: Any):
@@ -283,8 +286,10 @@ def municipality_counts_view(model_admin: Any):
             session_id = int(request.GET.get("session") or 0) or None
         except ValueError:
             session_id = None
-        rows = municipality_rows(session_id)
+        registrations = counted_registrations(request.user, session_id)
+        rows = statistics.municipality_rows(registrations)
         if request.GET.get("export") == "csv":
+            audit.log_municipality_counts_export(registrations, user=request.user)
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = (
                 'attachment; filename="registrations-per-municipality.csv"'
@@ -294,11 +299,13 @@ def municipality_counts_view(model_admin: Any):
                 [_("Code"), _("Municipality or region"), _("Registrations"), _("Participants")]
             )
             for row in rows:
-                writer.writerow([row["code"], row["name"], row["registrations"], row["places"]])
+                writer.writerow([row.detail, row.label, row.registrations, row.participants])
             return response
         sessions = (
             session_page_model()
-            .objects.filter(pk__in=Registration.objects.values("session_id"))
+            .objects.filter(
+                pk__in=permissions.visible_registrations(request.user).values("session_id")
+            )
             .order_by("-start")
         )
         return TemplateResponse(
@@ -308,7 +315,7 @@ def municipality_counts_view(model_admin: Any):
                 "rows": rows,
                 "sessions": sessions,
                 "session_id": session_id,
-                "total_places": sum(r["places"] for r in rows),
+                "total_places": sum(row.participants for row in rows),
                 "index_url": model_admin.url_helper.index_url,
             },
         )

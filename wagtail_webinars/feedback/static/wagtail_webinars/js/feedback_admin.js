@@ -1,7 +1,9 @@
 /*
  * wagtail_webinars: the feedback panel in Wagtail's page editor (loaded by insert_editor_js).
  * Wagtail has no hook that adds a side panel to every page type's editor, so this script asks
- * the admin view for the page's panel and shows it above the editor's form.
+ * the admin view for the page's panel and adds it, as one of Wagtail's own panels, at the end of
+ * the editor's first tab. Its switch belongs to no form: it is saved on its own when it changes,
+ * never with the page.
  */
 (function () {
   "use strict";
@@ -13,28 +15,50 @@
       .then(function (response) { return response.ok ? response.text() : ""; });
   }
 
-  function show(container, html) {
-    container.innerHTML = html;
-    var form = container.querySelector("[data-ww-feedback-panel-form]");
-    if (!form) return;
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      fetch(form.action, {
+  // Wagtail wires its panels' collapse buttons when the editor loads; this panel comes later.
+  function wireToggle(container) {
+    var toggle = container.querySelector("[data-panel-toggle]");
+    if (!toggle) return;
+    toggle.addEventListener("click", function () {
+      var content = document.getElementById(toggle.getAttribute("aria-controls"));
+      var expanding = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", expanding ? "true" : "false");
+      if (content) content.hidden = !expanding;
+    });
+  }
+
+  function wireSwitch(container) {
+    var wrapper = container.querySelector("[data-ww-feedback-switch]");
+    if (!wrapper) return;
+    var checkbox = wrapper.querySelector("input[type=checkbox]");
+    var status = wrapper.querySelector("[data-ww-feedback-panel-status]");
+    checkbox.addEventListener("change", function (event) {
+      // Not a change of the page: Wagtail's "unsaved changes" warning must not count it.
+      event.stopPropagation();
+      var body = new FormData();
+      body.append("csrfmiddlewaretoken", wrapper.dataset.csrfToken);
+      if (checkbox.checked) body.append("enabled", "on");
+      checkbox.disabled = true;
+      fetch(wrapper.dataset.action, {
         method: "POST",
-        body: new FormData(form),
+        body: body,
         credentials: "same-origin",
         headers: { "X-Requested-With": "fetch" }
       })
-        .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
-        .then(function (html) {
-          show(container, html);
-          var status = container.querySelector("[data-ww-feedback-panel-status]");
-          var checkbox = container.querySelector("#ww-feedback-enabled");
-          if (checkbox) checkbox.focus();
-          if (status) status.textContent = status.dataset.saved || "✓";
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          status.textContent = checkbox.checked ? status.dataset.savedOn : status.dataset.savedOff;
         })
-        .catch(function () { form.submit(); });
+        .catch(function () {
+          checkbox.checked = !checkbox.checked;
+          status.textContent = status.dataset.failed;
+        })
+        .then(function () {
+          checkbox.disabled = false;
+          checkbox.focus();
+        });
     });
+    checkbox.addEventListener("input", function (event) { event.stopPropagation(); });
   }
 
   function init() {
@@ -42,11 +66,20 @@
     if (!editForm || !script) return;
     var match = /\/pages\/(\d+)\/edit\//.exec(editForm.getAttribute("action") || "");
     if (!match) return;
+    var firstTab = editForm.querySelector("[role=tabpanel]");
+    var target = (firstTab && firstTab.querySelector(".w-form-width")) || firstTab;
     var container = document.createElement("div");
     container.className = "ww-feedback-panel-container";
-    editForm.parentNode.insertBefore(container, editForm);
+    if (target) {
+      target.appendChild(container);
+    } else {
+      editForm.parentNode.insertBefore(container, editForm);
+    }
     load(match[1], script.dataset.wwFeedbackPanelUrl).then(function (html) {
-      if (html) show(container, html);
+      if (!html) return;
+      container.innerHTML = html;
+      wireToggle(container);
+      wireSwitch(container);
     });
   }
 
