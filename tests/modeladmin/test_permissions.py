@@ -70,6 +70,19 @@ def test_the_list_filter_by_session_offers_no_other_site_sessions_registrations(
     assert "Sven Syd" not in html
 
 
+def test_the_lists_filters_offer_only_the_editors_own_sessions_and_municipalities(
+    client, north, south, people
+):
+    client.force_login(north.editor)
+
+    html = client.get(reverse(INDEX), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+
+    assert f"session__id__exact={north.session.pk}" in html
+    assert f"session__id__exact={south.session.pk}" not in html
+    assert south.session.title not in html
+    assert "municipality=2584" in html and "municipality=1280" not in html
+
+
 def test_a_superuser_sees_every_sites_registrations(admin_client, people):
     html = admin_client.get(reverse(INDEX)).content.decode()
 

@@ -189,7 +189,7 @@ class RegistrationAdmin(ModelAdmin):
     list_filter = (
         "status",
         filters.SeriesFilter,
-        "session",
+        filters.SessionFilter,
         filters.MunicipalityFilter,
         ("created_at", filters.RegisteredFilter),
     )
