@@ -70,3 +70,22 @@ def test_superusers_see_when_the_rule_last_ran(client, admin_user, pages, frozen
     client.force_login(admin_user)  # the clock moved past the login's expiry
     page = client.get(index, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert "kördes senast" in page and "1 anmälan" in page
+
+
+def test_the_rule_runs_as_a_periodic_task_too(
+    pages, frozen, django_capture_on_commit_callbacks
+):
+    from wagtail_webinars.registration.retention import purge_personal_data_task
+
+    frozen.move_to(END + datetime.timedelta(days=31))
+    # The tasks backend enqueues on commit, as on a real site.
+    with django_capture_on_commit_callbacks(execute=True):
+        first = purge_personal_data_task.enqueue()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = purge_personal_data_task.enqueue()
+    assert first.return_value == {"registrations": 1, "emails": 1, "feedback_comments": 0}
+    assert again.return_value["registrations"] == 0
+    assert list(RetentionRun.objects.order_by("pk").values_list("registrations", flat=True)) == [
+        1,
+        0,
+    ]

@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
@@ -23,6 +24,7 @@ from ..conf import webinar_settings
 from ..dates import isoformat
 from ..models.registrations import Registration, RegistrationEmail, RetentionRun, email_key_for
 from ..pagemodel import series_page_model
+from .mail import task
 
 BATCH_SIZE = 1000
 
@@ -110,6 +112,30 @@ def record_run(report: PurgeReport, *, feedback_comments: int = 0) -> RetentionR
         emails=report.emails,
         feedback_comments=feedback_comments,
     )
+
+
+def run_retention() -> tuple[PurgeReport, int, RetentionRun]:
+    """One run of the whole rule, as the command and the task make it: registrations past their
+    period, then feedback comments past theirs (when the feedback app is installed), recorded."""
+    report = purge_personal_data()
+    comments = 0
+    if apps.is_installed("wagtail_webinars.feedback"):
+        from ..feedback.retention import purge_feedback_comments
+
+        comments = purge_feedback_comments()
+    return report, comments, record_run(report, feedback_comments=comments)
+
+
+@task
+def purge_personal_data_task() -> dict[str, int]:
+    """``webinars_purge_personal_data`` as a task of Django's tasks framework, for a host whose
+    worker runs periodic tasks instead of cron: enqueue it every night. Returns what it erased."""
+    report, comments, _run = run_retention()
+    return {
+        "registrations": report.registrations,
+        "emails": report.emails,
+        "feedback_comments": comments,
+    }
 
 
 def last_run() -> RetentionRun | None:

@@ -1,26 +1,19 @@
 """Erase the personal data whose retention period has passed: registrations
 (``PERSONAL_DATA_RETENTION_DAYS`` after the session ended) and feedback comments
 (``FEEDBACK_COMMENT_RETENTION_DAYS``). Run it every night from cron; a second run does nothing.
-The rules are ``registration.retention.purge_personal_data`` and
-``feedback.retention.purge_feedback_comments``."""
+The rule is ``registration.retention.run_retention`` (also a task: ``purge_personal_data_task``).
+"""
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from wagtail_webinars.registration.retention import purge_personal_data, record_run
+from wagtail_webinars.registration.retention import run_retention
 
 
 class Command(BaseCommand):
     help = "Erase personal data of registrations and feedback past their retention period."
 
     def handle(self, *args, **options):
-        report = purge_personal_data()
-        comments = 0
-        if apps.is_installed("wagtail_webinars.feedback"):
-            from wagtail_webinars.feedback.retention import purge_feedback_comments
-
-            comments = purge_feedback_comments()
-        record_run(report, feedback_comments=comments)
+        report, comments, _run = run_retention()
         if options["verbosity"]:
             self.stdout.write(
                 f"registrations erased: {report.registrations} "
