@@ -654,6 +654,12 @@ def cancel(registration: Registration, *, lock: Lock | None = None) -> Registrat
     return registration
 
 
+def _no_more_places_given(session: Any, now: datetime.datetime) -> bool:
+    """Nobody moves from the waiting list to a place once the session is cancelled or started:
+    the one rule for the automatic promotion and an editor's "Ge en plats"."""
+    return session.status == "cancelled" or now >= session.start
+
+
 def promote(
     registration: Registration, *, lock: Lock | None = None, now: datetime.datetime | None = None
 ) -> Registration:
@@ -669,7 +675,7 @@ def promote(
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status != RegistrationStatus.WAITLISTED:
             return registration
-        if session.status == "cancelled" or now >= session.start:
+        if _no_more_places_given(session, now):
             raise RegistrationClosed(gettext("The webinar has started or is cancelled."))
         capacity = effective_capacity(session)
         if capacity is not None:
@@ -695,7 +701,7 @@ def promote_waitlisted(session: Any, now: datetime.datetime | None = None) -> li
     """Move registrations from the waiting list to confirmed while their places fit, first
     come first served, and queue a promotion e-mail to each. Call under the session lock."""
     now = now or timezone.now()
-    if session.status == "cancelled" or now >= session.start:
+    if _no_more_places_given(session, now):
         return []
     capacity = effective_capacity(session)
     registrations = Registration.objects.filter(session_id=session.pk)
