@@ -16,6 +16,7 @@ PostgreSQL, Redis, e-mail through a provider). `manage.py check --deploy` passes
 | `ALLOWED_FRONTEND_ORIGINS` | comma-separated; the one list for our Origin check and CORS | `https://www.kommun.se` |
 | `WAGTAILADMIN_BASE_URL` | the admin's address, for links in e-mails | `https://webbinarier.example.se` |
 | `BEHIND_PROXY` | `1` when a TLS-terminating proxy sets `X-Forwarded-Proto` and `X-Forwarded-For` | `1` |
+| `TASKS_BACKEND` | `database`: e-mails queued for a worker (`manage.py db_worker`, docs/email.md); empty: sent right after the request commits | `database` |
 
 Install the extra: `pip install "wagtail-webinars[production]"`.
 """
@@ -80,6 +81,30 @@ else:
     EMAIL_HOST, EMAIL_PORT, EMAIL_TIMEOUT = _smtp["host"], _smtp["port"], _smtp["timeout"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The task queue: "database" queues registration e-mails for `manage.py db_worker` (django-tasks-db,
+# or django-tasks 0.7's own database backend where Wagtail 7.0 pins it); empty keeps the
+# immediate backend of settings.py, which sends right after the request commits.
+_tasks_backend = os.environ.get("TASKS_BACKEND", "").strip()
+if _tasks_backend == "database":
+    import importlib.metadata
+
+    import django
+
+    def _tasks_version() -> tuple[int, ...]:
+        return tuple(int(p) for p in importlib.metadata.version("django-tasks").split(".")[:2])
+
+    # django-tasks-db needs Django 6's django.tasks or django-tasks 0.12 (docs/email.md).
+    if django.VERSION >= (6, 0) or _tasks_version() >= (0, 12):
+        TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
+    else:
+        TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+        INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks", "django_tasks.backends.database"]
+elif _tasks_backend:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={_tasks_backend!r}: use 'database' or leave it empty."
+    )
 
 _origins = listed("ALLOWED_FRONTEND_ORIGINS")
 CORS_ALLOWED_ORIGINS = _origins
