@@ -16,6 +16,8 @@ PostgreSQL, Redis, e-mail through a provider). `manage.py check --deploy` passes
 | `ALLOWED_FRONTEND_ORIGINS` | comma-separated; the one list for our Origin check and CORS | `https://www.kommun.se` |
 | `WAGTAILADMIN_BASE_URL` | the admin's address, for links in e-mails | `https://webbinarier.example.se` |
 | `BEHIND_PROXY` | `1` when a TLS-terminating proxy sets `X-Forwarded-Proto` and `X-Forwarded-For` | `1` |
+| `LOG_LEVEL` | what reaches stderr (errors and warnings by default) | `INFO` |
+| `STATIC_ROOT` | where `collectstatic` puts the static files that the app serves (WhiteNoise) | `/srv/webinars/static` |
 | `TASKS_BACKEND` | `database`: e-mails queued for a worker (`manage.py db_worker`, docs/email.md); empty: sent right after the request commits | `database` |
 
 Install the extra: `pip install "wagtail-webinars[production]"`.
@@ -123,3 +125,26 @@ if os.environ.get("BEHIND_PROXY") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The client's address for rate limits and feedback de-duplication (docs/registration.md).
     RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+
+# Static files (the admin's scripts, our CSS) served by the app processes themselves, compressed,
+# after `manage.py collectstatic` into STATIC_ROOT; a front-end cache keeps them.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or STATIC_ROOT  # noqa: F405
+MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Errors to stderr, where gunicorn, systemd or the container runtime keep them: Django's default
+# logging sends a server error only to ADMINS by e-mail when DEBUG is off, and keeps nothing.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+}
