@@ -185,9 +185,9 @@ def results(quick: bool) -> list[dict]:
     try:
         return _rows(measure(large, iterations=5 if quick else 15), large)
     finally:
-        from bench.loadtest import drop_database
-
         from django.db import connections
+
+        from bench.loadtest import drop_database
 
         connections.close_all()
         drop_database(DB_NAME)

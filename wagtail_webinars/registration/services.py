@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -224,11 +224,7 @@ def registration_state(
     if capacity is None:
         return RegistrationState(True, None, "", None, False, None)
     if places_taken is None or waiting is None:
-        counts = Registration.objects.filter(session_id=session.pk).aggregate(
-            taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
-            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
-        )
-        places_taken, waiting = counts["taken"] or 0, counts["waiting"]
+        places_taken, waiting = count_registrations([session.pk]).get(session.pk, (0, 0))
     places_left = max(0, capacity - places_taken)
     if places_left > 0 and waiting:
         # Free places that the first in line does not fit into stay theirs to wait for:
@@ -260,6 +256,48 @@ def registration_state(
             capacity,
         )
     return RegistrationState(False, "full", gettext("All places are taken."), 0, False, capacity)
+
+
+def count_registrations(session_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Places taken (confirmed) and registrations waiting, of each of ``session_ids``, in one
+    grouped query whatever their number; a session with no registrations is left out.
+
+    What a page, a form or the API shows about many dates at once (``registration_states()``);
+    ``register()`` counts under the lock with a query of its own (``_counting_query()``).
+    """
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    rows = (
+        Registration.objects.filter(session_id__in=ids)
+        .order_by()
+        .values("session_id")
+        .annotate(
+            taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            # COUNT(status), not COUNT(id): the covering index (session, status) INCLUDE
+            # (places) then answers the whole query on PostgreSQL without reading the table.
+            waiting=Count("status", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+        .values_list("session_id", "taken", "waiting")
+    )
+    return {session_id: (taken or 0, waiting or 0) for session_id, taken, waiting in rows}
+
+
+def registration_states(
+    sessions: Iterable[Any], now: datetime.datetime | None = None
+) -> dict[int, RegistrationState]:
+    """``registration_state()`` of each of ``sessions``, keyed by page id, with one count query
+    for all of them (none when no date has a number of places): what a series page, its form and
+    the API show at 5 dates costs the same queries at 500."""
+    now = now or timezone.now()
+    sessions = list(sessions)
+    limited = [s.pk for s in sessions if effective_capacity(s) is not None]
+    counts = count_registrations(limited)
+    states = {}
+    for session in sessions:
+        taken, waiting = counts.get(session.pk, (0, 0))
+        states[session.pk] = registration_state(session, now, places_taken=taken, waiting=waiting)
+    return states
 
 
 def _window_state(
