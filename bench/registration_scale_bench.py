@@ -203,12 +203,21 @@ def _drop() -> None:
 
 
 def results(quick: bool) -> list[dict]:
-    """The rows of bench/run.py's table (see /work/HELPERS.md for the keys)."""
-    rows = QUICK_ROWS if quick else ROWS
-    try:
-        return _rows(measure(rows, iterations=30 if quick else 100), rows)
-    finally:
-        _drop()
+    """The rows of bench/run.py's table (see /work/HELPERS.md for the keys). Measured in a
+    process of its own, as the command line runs it, so that this bench's settings never meet
+    another bench's in the caller's process."""
+    found = _run_json(["--quick"] if quick else [])
+    return _rows(found, found["rows_asked"])
+
+
+def _run_json(arguments: list[str]) -> dict:
+    import json
+    import subprocess
+
+    command = [sys.executable, str(Path(__file__).resolve()), "--json", *arguments]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -217,6 +226,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, help="registrations in the full session")
     parser.add_argument("--iterations", type=int)
     parser.add_argument("--explain", action="store_true", help="print the counting query's plan")
+    # For results(): the figures as one line of JSON instead of the report.
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     rows = args.rows or (QUICK_ROWS if args.quick else ROWS)
     iterations = args.iterations or (30 if args.quick else 100)
@@ -224,6 +235,11 @@ def main() -> None:
         found = measure(rows, iterations, explain=args.explain)
     finally:
         _drop()
+    if args.json:
+        import json
+
+        print(json.dumps({**found, "rows_asked": rows}))
+        return
     if "plan" in found:
         print(f"EXPLAIN ANALYZE of the counting query at {found['rows']:,} registrations:")
         print(found["plan"])

@@ -180,17 +180,21 @@ def _rows(found: dict, large: int) -> list[dict]:
 
 
 def results(quick: bool) -> list[dict]:
-    """The rows of bench/run.py's table (see /work/HELPERS.md for the keys)."""
-    large = QUICK_LARGE if quick else LARGE
-    try:
-        return _rows(measure(large, iterations=5 if quick else 15), large)
-    finally:
-        from django.db import connections
+    """The rows of bench/run.py's table (see /work/HELPERS.md for the keys). Measured in a
+    process of its own, as the command line runs it, so that this bench's settings never meet
+    another bench's in the caller's process."""
+    found = _run_json(["--quick"] if quick else [])
+    return _rows(found, found["large"])
 
-        from bench.loadtest import drop_database
 
-        connections.close_all()
-        drop_database(DB_NAME)
+def _run_json(arguments: list[str]) -> dict:
+    import json
+    import subprocess
+
+    command = [sys.executable, str(Path(__file__).resolve()), "--json", *arguments]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -198,6 +202,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_LARGE} sessions, not {LARGE}")
     parser.add_argument("--large", type=int, help="sessions in the large series")
     parser.add_argument("--iterations", type=int)
+    # For results(): the figures as one line of JSON instead of the report.
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     large = args.large or (QUICK_LARGE if args.quick else LARGE)
     iterations = args.iterations or (5 if args.quick else 15)
@@ -210,6 +216,11 @@ def main() -> None:
 
         connections.close_all()
         drop_database(DB_NAME)
+    if args.json:
+        import json
+
+        print(json.dumps({**found, "large": large}))
+        return
     for row in _rows(found, large):
         ok = {True: "ok", False: "NOT MET", None: ""}[row["ok"]]
         goal = f" (goal: {row['goal']}) {ok}" if row["goal"] else ""
