@@ -136,3 +136,14 @@ def test_a_date_that_fills_up_is_marked_full_on_the_cached_series_page(client, h
     )
     html = get(client, series.url)
     assert re.search(r"Enda, [^<]*– Fullbokat – väntelista", html), html
+
+
+def test_a_session_page_lists_a_page_of_its_series_dates_and_links_to_them_all(
+    client, series, per_page_5
+):
+    session = series.get_children().specific().get(title="Kommande 2")
+    html = get(client, session.url)
+    section = html.split('id="ww-series-heading"')[1].split("</section>")[0]
+    listed = re.findall(r"Kommande \d+", section)
+    assert listed == [f"Kommande {n}" for n in range(1, 6)]
+    assert f'<a href="{series.url}">Alla 12 kommande datum i serien</a>' in html

@@ -633,6 +633,13 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         context["series_upcoming_sessions"] = SimpleLazyObject(
             lambda: self.series.get_sessions()[0] if self.series else []
         )
+        # What the page lists of them: the soonest SERIES_SESSIONS_PER_PAGE, then a link to the
+        # series page, which pages through them all.
+        context["series_upcoming_shown"] = SimpleLazyObject(
+            lambda: context["series_upcoming_sessions"][
+                : webinar_settings.SERIES_SESSIONS_PER_PAGE
+            ]
+        )
         context["computed_status"] = self.computed_status
         return context
 
