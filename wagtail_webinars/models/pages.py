@@ -354,6 +354,10 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         whether the past dates, collapsed by default, are shown open."""
         context = super().get_context(request, *args, **kwargs)
         sessions = SimpleLazyObject(self.get_sessions)
+        if request is not None:
+            # The registration form of the same request shows the same dates: it reads them
+            # from here (registration/presentation.py) instead of fetching every date again.
+            request.__dict__.setdefault(SERIES_SESSIONS_MEMO, {})[self.pk] = sessions
         per_page = webinar_settings.SERIES_SESSIONS_PER_PAGE
         query = request.GET if request is not None else {}
         context["upcoming_sessions"] = SimpleLazyObject(lambda: sessions[0])
@@ -375,6 +379,11 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         for session in context["upcoming_sessions"]:
             boundaries += [session.start, session.end + datetime.timedelta(microseconds=1)]
         return boundaries
+
+
+#: The request attribute under which a series page keeps its dates, ``{page id: (upcoming,
+#: past)}``, for the registration form rendered in the same request.
+SERIES_SESSIONS_MEMO = "_wagtail_webinars_series_sessions"
 
 
 def sessions_page(sessions: list, number: str | None, per_page: int) -> DjangoPage:

@@ -25,7 +25,7 @@ from ..conf import webinar_settings
 from ..dates import isoformat
 from ..language import visitor_language
 from ..models import RegistrationQuestion
-from ..models.pages import WebinarSeriesPageMixin
+from ..models.pages import SERIES_SESSIONS_MEMO, WebinarSeriesPageMixin
 from ..pagemodel import series_page_model, session_page_model
 from . import services
 from .forms import ANSWER_PREFIX, HONEYPOT_FIELD, RegistrationForm, consent_version
@@ -47,8 +47,11 @@ def is_series(page) -> bool:
     return isinstance(page, WebinarSeriesPageMixin)
 
 
-def series_options(series) -> list[SessionOption]:
-    upcoming, _past = series.get_sessions()
+def series_options(series, upcoming: list | None = None) -> list[SessionOption]:
+    """The series' upcoming dates, each with its state; ``upcoming`` when the caller has read
+    them already (``series.get_sessions()[0]``)."""
+    if upcoming is None:
+        upcoming, _past = series.get_sessions()
     for session in upcoming:
         # The state looks up the session's series (for its capacity): we already hold it.
         session.__dict__["series"] = series
@@ -190,7 +193,12 @@ def _request_registration_context(request: HttpRequest | None, page) -> dict[str
         if request is not None:
             request._wagtail_webinars_registration = memo
     if page.pk not in memo:
-        memo[page.pk] = registration_context(page, with_form=False)
+        options = None
+        # The dates the series page itself has read for this request, if it has.
+        read = getattr(request, SERIES_SESSIONS_MEMO, {}).get(page.pk) if request else None
+        if read is not None and is_series(page):
+            options = series_options(page, upcoming=read[0])
+        memo[page.pk] = registration_context(page, with_form=False, options=options)
     return dict(memo[page.pk])
 
 
