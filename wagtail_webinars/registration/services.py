@@ -274,8 +274,9 @@ def count_registrations(session_ids: Iterable[int]) -> dict[int, tuple[int, int]
         .values("session_id")
         .annotate(
             taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
-            # COUNT(status), not COUNT(id): the covering index (session, status) INCLUDE
-            # (places) then answers the whole query on PostgreSQL without reading the table.
+            # COUNT(status), not COUNT(id): the index on (session, status, created_at)
+            # INCLUDE (places) (migration 0011) then answers it on PostgreSQL without reading
+            # the table.
             waiting=Count("status", filter=Q(status=RegistrationStatus.WAITLISTED)),
         )
         .values_list("session_id", "taken", "waiting")
