@@ -173,7 +173,9 @@ def _rows(found: dict, large: int) -> list[dict]:
                 "ratio": big["bytes"] / s["bytes"],
                 "goal": "",
                 "ok": None,
-                "note": "paged: SERIES_SESSIONS_PER_PAGE dates per page",
+                "note": "dates paged, SERIES_SESSIONS_PER_PAGE a page"
+                if kind == "page"
+                else "every open date, grouped by month",
             }
         )
     return rows
