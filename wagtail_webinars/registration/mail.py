@@ -473,12 +473,12 @@ def _take(pks: Any, deadline: datetime.datetime) -> int:
 def claim(email_id: int, now: datetime.datetime | None = None) -> bool:
     """Take one due row for sending with a single conditional UPDATE: of any number of
     workers and commands, exactly one wins, so no e-mail is sent twice."""
-    return _claim_one(email_id, now or timezone.now()) is not None
+    now = now or timezone.now()
+    return _claim_one(email_id, now, _claim_moment(now)[1])
 
 
-def _claim_one(email_id: int, now: datetime.datetime) -> datetime.datetime | None:
-    _, deadline = _claim_moment(now)
-    return deadline if _take(claimable(now).filter(pk=email_id), deadline) else None
+def _claim_one(email_id: int, now: datetime.datetime, deadline: datetime.datetime) -> bool:
+    return bool(_take(claimable(now).filter(pk=email_id), deadline))
 
 
 def claim_batch(
@@ -489,9 +489,9 @@ def claim_batch(
     whatever their number: the rows are locked, then marked, in one transaction, so a
     concurrent claimer skips them and then no longer sees them as due. Elsewhere (SQLite) one
     conditional UPDATE per row, as ``claim()``."""
-    moment, deadline = _claim_moment(now)
+    _, deadline = _claim_moment(now)
     if len(email_ids) == 1 or not connection.features.has_select_for_update_skip_locked:
-        return [pk for pk in email_ids if _claim_one(pk, now) == deadline], deadline
+        return [pk for pk in email_ids if _claim_one(pk, now, deadline)], deadline
     with transaction.atomic():
         taken = list(
             claimable(now)
