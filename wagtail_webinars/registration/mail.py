@@ -59,12 +59,12 @@ except ImportError:  # Django 5.2 with the django-tasks backport
 
 logger = logging.getLogger(__name__)
 
-#: Outbox rows claimed, built and sent together (by ``webinars_send_pending_mail``, and by the
-#: task that sends a session's reminders or change notices): what they share (the session, its
-#: page, contact persons and calendar) is read and built once per session, not once per e-mail.
+#: Outbox rows of one session claimed, built and sent together (by ``webinars_send_pending_mail``,
+#: and by the task that sends a session's reminders or change notices): what they share (the
+#: session, its site, contact persons and calendar) is read and built once, not once per e-mail.
 #: A batch must be sent well within ``EMAIL_SENDING_TIMEOUT``; the sender puts back what is left
 #: of it at nine tenths of that time.
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 
 #: Kinds of e-mail that carry the calendar invitation (METHOD:REQUEST): the ones that give a
 #: place, and the reminder (which puts the event back where a registrant deleted it).
@@ -545,13 +545,16 @@ def send_emails(email_ids: Iterable[int], now: datetime.datetime | None = None) 
 def _send_grouped(
     ids: list[int], session_of: dict[int, int], now: datetime.datetime
 ) -> dict[str, int]:
-    # Each session's rows next to each other (in their order), so a session's e-mails share a
-    # batch and what is read for them; the cache outlives the batch for a session split in two.
-    ordered = sorted(ids, key=lambda pk: session_of.get(pk, 0))
+    # A batch per session (of at most BATCH_SIZE, in their order), so the queries of a run grow
+    # with its sessions, not with its e-mails.
+    by_session: dict[int, list[int]] = {}
+    for pk in ids:
+        by_session.setdefault(session_of.get(pk, 0), []).append(pk)
     cache: dict[int, SessionMail] = {}
     states: dict[int, str] = {}
-    for start in range(0, len(ordered), BATCH_SIZE):
-        _send_batch(ordered[start : start + BATCH_SIZE], now, cache, states)
+    for session_ids in by_session.values():
+        for start in range(0, len(session_ids), BATCH_SIZE):
+            _send_batch(session_ids[start : start + BATCH_SIZE], now, cache, states)
     counts: dict[str, int] = {}
     for pk in ids:
         state = states.get(pk, "skipped")
