@@ -153,3 +153,17 @@ def test_the_calendar_s_vtimezone_is_the_one_icalendar_writes():
     theirs.add_missing_timezones()
     assert b"BEGIN:VTIMEZONE" in ours.to_ical()
     assert ours.to_ical() == theirs.to_ical()
+    assert ical.calendar_bytes(ours) == theirs.to_ical()
+
+
+def test_an_invitation_is_written_as_icalendar_writes_it(frozen, home):
+    from wagtail_webinars.ical import RegistrationInvitation
+
+    session = a_session(home, 1)
+    registration = Registration.objects.get()
+    invitation = RegistrationInvitation(session, registration)
+    calendar = invitation.build()
+    calendar.subcomponents = [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
+    calendar.add_missing_timezones()
+    assert invitation.to_ical() == calendar.to_ical()
+    assert invitation.to_ical().count(b"BEGIN:VTIMEZONE") == 1

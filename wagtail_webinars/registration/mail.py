@@ -613,21 +613,30 @@ def _send_batch(
         with contextlib.suppress(Exception):
             backend.close()
         if sent:
-            mine.bulk_update(
-                sent,
-                [
-                    "state",
-                    "sent_at",
-                    "message_id",
-                    "delivery_state",
-                    "last_error",
-                    "next_attempt_at",
-                ],
-            )
+            _record_sent(sent, mine)
         if released:
             mine.filter(pk__in=released).update(
                 state=EmailState.PENDING, attempts=F("attempts") - 1, next_attempt_at=None
             )
+
+
+def _record_sent(sent: list[RegistrationEmail], mine: Any) -> None:
+    """Write the sent rows: in one plain UPDATE where they agree (Django's own backends and any
+    that report no message id), else in one CASE per field (Anymail's provider ids)."""
+    outcomes = {(e.message_id, e.delivery_state) for e in sent}
+    if len(outcomes) == 1:
+        ((provider_id, delivery_state),) = outcomes
+        mine.filter(pk__in=[e.pk for e in sent]).update(
+            state=EmailState.SENT,
+            sent_at=sent[-1].sent_at,
+            message_id=provider_id,
+            delivery_state=delivery_state,
+            last_error="",
+            next_attempt_at=None,
+        )
+        return
+    fields = ["state", "sent_at", "message_id", "delivery_state", "last_error", "next_attempt_at"]
+    mine.bulk_update(sent, fields)
 
 
 def _record_success(email: RegistrationEmail, message: Any) -> None:
