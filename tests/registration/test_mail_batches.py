@@ -138,6 +138,36 @@ def test_the_reminders_of_a_session_are_sent_in_the_same_queries_however_many(
     assert at_many == at_few + CLAIM_PER_EMAIL * 10
 
 
+def test_the_reminders_of_several_sessions_take_the_same_queries_however_many_each_has(
+    frozen, home, django_capture_on_commit_callbacks
+):
+    def sessions(n: int, day: int) -> None:
+        for index in range(2):
+            session = a_session(home, n, f"{n}-{index}")
+            session.start += datetime.timedelta(days=day)
+            session.end += datetime.timedelta(days=day)
+            session.save()
+
+    sessions(2, 0)
+    sessions(6, 1)
+    RegistrationEmail.objects.filter(kind=EmailKind.REMINDER).delete()
+    RegistrationEmail.objects.update(state=EmailState.SENT)
+    warm_site_cache()
+
+    def queries_to_remind(day: int) -> int:
+        frozen.move_to(START + datetime.timedelta(days=day, minutes=-30))
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            call_command("webinars_send_reminders", verbosity=0)
+        return len(queries)
+
+    few, many = queries_to_remind(0), queries_to_remind(1)
+    assert len(mail.outbox) == 2 * 2 + 2 * 6
+    assert many == few + CLAIM_PER_EMAIL * 8
+
+
 def test_the_calendar_s_vtimezone_is_the_one_icalendar_writes():
     event = icalendar.Event()
     event.add("dtstart", ical.local(START))

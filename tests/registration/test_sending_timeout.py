@@ -192,3 +192,17 @@ def test_an_e_mail_whose_sender_was_killed_mid_send_is_sent_by_a_later_run_once(
     (message,) = mail.outbox
     assert message.message()["Message-ID"] == first_id == message_id(row)
     assert RegistrationEmail.objects.get(pk=queued.pk).state == EmailState.SENT
+
+
+@pytest.mark.django_db
+def test_a_long_batch_writes_what_it_has_sent_as_it_goes(frozen, home, monkeypatch):
+    from tests.registration.test_mail_batches import a_session
+    from tests.registration_mail_backends import SentSoFarEmailBackend
+    from wagtail_webinars.registration import mail as outbox
+
+    a_session(home, 3)
+    monkeypatch.setattr(outbox, "RECORD_EVERY", -1)  # as if each e-mail took that long
+    monkeypatch.setattr(SentSoFarEmailBackend, "seen", [])
+    with override_settings(EMAIL_BACKEND="tests.registration_mail_backends.SentSoFarEmailBackend"):
+        assert send_pending() == {"sent": 6}
+    assert SentSoFarEmailBackend.seen == [0, 1, 2, 3, 4, 5]

@@ -65,6 +65,10 @@ logger = logging.getLogger(__name__)
 #: A batch must be sent well within ``EMAIL_SENDING_TIMEOUT``; the sender puts back what is left
 #: of it at nine tenths of that time.
 BATCH_SIZE = 1000
+#: Seconds between writes of what a batch has sent (and once at its end): a sender killed in the
+#: middle of a batch leaves at most this much sent but not written, to be sent again, with the
+#: same Message-IDs, after ``EMAIL_SENDING_TIMEOUT``.
+RECORD_EVERY = 10
 
 #: Kinds of e-mail that carry the calendar invitation (METHOD:REQUEST): the ones that give a
 #: place, and the reminder (which puts the event back where a registrant deleted it).
@@ -572,7 +576,7 @@ def _send_batch(
     taken, deadline = claim_batch(ids, now)
     if not taken:
         return
-    started = time.monotonic()
+    started = written = time.monotonic()
     emails = list(
         RegistrationEmail.objects.filter(pk__in=taken)
         .select_related("registration")
@@ -609,6 +613,9 @@ def _send_batch(
             _record_success(email, message)
             sent.append(email)
             states[email.pk] = EmailState.SENT
+            if time.monotonic() - written > RECORD_EVERY:
+                _record_sent(sent, mine)
+                sent, written = [], time.monotonic()
     finally:
         with contextlib.suppress(Exception):
             backend.close()

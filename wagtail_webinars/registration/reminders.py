@@ -28,7 +28,7 @@ from ..conf import webinar_settings
 from ..models.pages import SessionStatus
 from ..models.registrations import EmailKind, Registration, RegistrationEmail
 from ..pagemodel import session_page_model
-from .mail import enqueue_batch_on_commit, task
+from .mail import BATCH_SIZE, enqueue_batch_on_commit, task
 
 FOLLOW_UP_KEY = "after"
 
@@ -51,19 +51,24 @@ def reminder_key(minutes: int) -> str:
 
 
 def _queue_each(registrations: Any, kind: str, key: str) -> int:
-    """Write one outbox row per registration and enqueue them in batches
-    (``send_registration_emails``), so the e-mails of a session are sent together: with the
-    default immediate task backend, in this process, in a fixed number of queries a session.
+    """Write one outbox row per registration and enqueue them, each session's in batches of its
+    own (``send_registration_emails``), so the e-mails of a session are sent together: with the
+    default immediate task backend, in this process, in a fixed number of queries a session."""
+    by_session: dict[int, list[Registration]] = {}
+    for registration in registrations.iterator():
+        by_session.setdefault(registration.session_id, []).append(registration)
+    return sum(_queue_session(rows, kind, key) for rows in by_session.values())
 
-    One INSERT for all of them; if another run wrote one of them first, that INSERT fails as a
-    whole and the rows are written one by one, each skipped where the other run got there."""
-    registrations = list(registrations.iterator())
-    if not registrations:
-        return 0
+
+def _queue_session(registrations: list[Registration], kind: str, key: str) -> int:
+    """One session's rows in one INSERT; if another run wrote one of them first, that INSERT
+    fails as a whole and the rows are written one by one, each skipped where the other run got
+    there."""
     try:
         with transaction.atomic():
             rows = RegistrationEmail.objects.bulk_create(
-                [RegistrationEmail(registration=r, kind=kind, key=key) for r in registrations]
+                [RegistrationEmail(registration=r, kind=kind, key=key) for r in registrations],
+                batch_size=BATCH_SIZE,
             )
             enqueue_batch_on_commit([row.pk for row in rows])
         return len(rows)
