@@ -3,8 +3,9 @@ whose sender died mid-send (``EMAIL_SENDING_TIMEOUT``).
 
 Cron-friendly (like ``clearsessions``): run it every few minutes. Each session's rows are claimed
 and sent in a batch (``registration.mail.send_pending``), so it may overlap with task workers or
-with itself without sending anything twice. It first announces any published change of a session that its registrants
-were not yet told of (a crash between a publish and its announcement: registration/changes.py).
+with itself without sending anything twice. It first announces any published change of a
+session that its registrants were not yet told of (a crash between a publish and its
+announcement: registration/changes.py).
 """
 
 from django.core.management.base import BaseCommand
