@@ -590,7 +590,7 @@ def _send_batch(
     mine = RegistrationEmail.objects.filter(state=EmailState.SENDING, next_attempt_at=deadline)
     sent: list[RegistrationEmail] = []
     released: list[int] = []
-    backend = get_connection()
+    backend = mail_connection()
     with contextlib.suppress(Exception):  # a backend that cannot open now fails each send below
         backend.open()
     try:
@@ -602,8 +602,7 @@ def _send_batch(
             try:
                 shared = cache.get(email.registration.session_id)
                 message = build_message(email, shared, email.registration_id in invited)
-                message.connection = backend
-                message.send()
+                backend.send_messages([message])
             except Exception as error:  # any backend error: SMTP, timeout, provider API
                 states[email.pk] = _record_failure(email, error, now, mine)
                 with contextlib.suppress(Exception):  # a fresh connection for the next one
@@ -625,6 +624,17 @@ def _send_batch(
             mine.filter(pk__in=released).update(
                 state=EmailState.PENDING, attempts=F("attempts") - 1, next_attempt_at=None
             )
+
+
+def mail_connection() -> Any:
+    """A connection of the site's default mailer, for a batch to send over: Django 6.1's
+    ``mailers.default`` (``MAILERS``, or ``EMAIL_BACKEND`` until Django 2028), else
+    ``get_connection()``."""
+    try:
+        from django.core.mail import mailers
+    except ImportError:  # Django before 6.1
+        return get_connection()
+    return mailers.default
 
 
 def _record_sent(sent: list[RegistrationEmail], mine: Any) -> None:
