@@ -51,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_MAX_ATTEMPTS": 6,
     # Seconds before the first retry of a failed e-mail; doubles with each further attempt.
     "EMAIL_RETRY_BACKOFF": 60,
+    # Seconds after which an e-mail claimed by a sender that never finished (a worker killed
+    # mid-send) may be claimed and sent again, with the same Message-ID.
+    "EMAIL_SENDING_TIMEOUT": 600,
     # Minutes before a session starts at which webinars_send_reminders sends a reminder, one per
     # offset: a day and an hour before.
     "REMINDER_MINUTES_BEFORE": [24 * 60, 60],

@@ -15,6 +15,7 @@ wrong, still puts a webinar at the right hour.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -68,8 +69,63 @@ def build_calendar(events: Iterable[icalendar.Event], method: str | None) -> ica
         calendar.add("method", method)
     for event in events:
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    add_timezones(calendar)
     return calendar
+
+
+#: The bytes of each VTIMEZONE that ``vtimezone()`` built, by the component's id (they live as
+#: long as the process, so an id is never reused).
+_VTIMEZONE_BYTES: dict[int, bytes] = {}
+
+
+@functools.cache
+def vtimezone(tzid: str) -> icalendar.Timezone | None:
+    """The VTIMEZONE of ``tzid`` (icalendar's default span of years), built and written out once
+    per process: that takes milliseconds, longer than the rest of an invitation, and it is the
+    same in every calendar. Shared: add it to a calendar, never change it."""
+    try:
+        component = icalendar.Timezone.from_tzid(
+            tzid,
+            first_date=icalendar.Timezone.DEFAULT_FIRST_DATE,
+            last_date=icalendar.Timezone.DEFAULT_LAST_DATE,
+        )
+    except ValueError:  # a zone the database does not know: written without a VTIMEZONE
+        return None
+    _VTIMEZONE_BYTES[id(component)] = component.to_ical()
+    return component
+
+
+def calendar_bytes(calendar: icalendar.Calendar) -> bytes:
+    """``calendar.to_ical()``, byte for byte, with the shared VTIMEZONEs at its head
+    (``add_timezones()``) copied from their bytes instead of written out again."""
+    subcomponents = calendar.subcomponents
+    count = 0
+    while count < len(subcomponents) and id(subcomponents[count]) in _VTIMEZONE_BYTES:
+        count += 1
+    if not count:
+        return calendar.to_ical()
+    calendar.subcomponents = subcomponents[count:]
+    try:
+        body = calendar.to_ical()
+    finally:
+        calendar.subcomponents = subcomponents
+    # The calendar's own properties end where its first component begins (a folded line starts
+    # with a space, so "\r\nBEGIN:" is always a component's first line), or at its END.
+    at = body.find(b"\r\nBEGIN:", len(b"BEGIN:VCALENDAR"))
+    at = body.rindex(b"END:VCALENDAR") if at < 0 else at + 2
+    head = b"".join(_VTIMEZONE_BYTES[id(c)] for c in subcomponents[:count])
+    return body[:at] + head + body[at:]
+
+
+def add_timezones(calendar: icalendar.Calendar) -> None:
+    """``Calendar.add_missing_timezones()``, from the per-process ``vtimezone()`` cache: the
+    same components in the same place (before the events), so the same bytes."""
+    position = len(calendar.timezones)
+    for tzid in sorted(calendar.get_missing_tzids()):
+        component = vtimezone(tzid)
+        if component is not None:
+            calendar.subcomponents.insert(position, component)
+            position += 1
 
 
 class SessionCalendar:
@@ -190,7 +246,7 @@ class SessionCalendar:
         return build_calendar([self.build_event()], method=self.method)
 
     def to_ical(self) -> bytes:
-        return self.build().to_ical()
+        return calendar_bytes(self.build())
 
     def content_type(self) -> str:
         """The MIME type, with the ``method=`` that the body's METHOD says (RFC 6047)."""
@@ -231,7 +287,7 @@ class SessionFeed:
         return calendar
 
     def to_ical(self) -> bytes:
-        return self.build().to_ical()
+        return calendar_bytes(self.build())
 
     def content_type(self) -> str:
         return content_type(self.method)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.email_docs import cron_commands
+
 REPO = Path(__file__).resolve().parents[2]
 
 REGISTER = textwrap.dedent(
@@ -98,7 +100,9 @@ def host(tmp_path_factory) -> dict:
     mail_before = sorted(mail_dir.glob("*")) if mail_dir.exists() else []
     worker = run(["-m", "django", "db_worker", "--batch", "--no-startup-delay"], env)
     worked = json.loads(run(["-c", QUEUE], env).splitlines()[-1])
+    cron = [run(["-m", "django", *command], env) for command in cron_commands()]
     return {
+        "cron": cron,
         "registered": registered,
         "queued": queued,
         "mail_before": mail_before,
@@ -134,3 +138,11 @@ def test_one_batch_of_the_worker_sends_it(host):
     (message,) = host["mail"]
     assert message["To"] == "Anna Andersson <anna@example.se>"
     assert "Köade bekräftelser" in str(make_header(decode_header(message["Subject"])))
+
+
+def test_the_docs_cron_lines_run_beside_the_database_queue(host):
+    pending, reminders, purge, digest = host["cron"]
+    assert "nothing due" in pending
+    assert "reminders queued: 0" in reminders
+    assert "registrations erased: 0" in purge
+    assert "Sent 0 digest(s)." in digest

@@ -23,13 +23,17 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
-from email.utils import formataddr
+import time
+from collections.abc import Iterable
+from email.utils import formataddr, parseaddr
+from functools import cached_property
 from typing import Any
 
 import django
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.utils import DNS_NAME
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -54,6 +58,17 @@ except ImportError:  # Django 5.2 with the django-tasks backport
     from django_tasks import task
 
 logger = logging.getLogger(__name__)
+
+#: Outbox rows of one session claimed, built and sent together (by ``webinars_send_pending_mail``,
+#: and by the task that sends a session's reminders or change notices): what they share (the
+#: session, its site, contact persons and calendar) is read and built once, not once per e-mail.
+#: A batch must be sent well within ``EMAIL_SENDING_TIMEOUT``; the sender puts back what is left
+#: of it at nine tenths of that time.
+BATCH_SIZE = 1000
+#: Seconds between writes of what a batch has sent (and once at its end): a sender killed in the
+#: middle of a batch leaves at most this much sent but not written, to be sent again, with the
+#: same Message-IDs, after ``EMAIL_SENDING_TIMEOUT``.
+RECORD_EVERY = 10
 
 #: Kinds of e-mail that carry the calendar invitation (METHOD:REQUEST): the ones that give a
 #: place, and the reminder (which puts the event back where a registrant deleted it).
@@ -94,13 +109,24 @@ def queue_emails(registrations: list[Registration], kind: str, key: str) -> None
     rows = RegistrationEmail.objects.bulk_create(
         [RegistrationEmail(registration=r, kind=kind, key=key) for r in registrations]
     )
-    ids = [row.pk for row in rows]
+    enqueue_batch_on_commit([row.pk for row in rows])
+
+
+def enqueue_batch_on_commit(email_ids: list[int]) -> None:
+    """Once the caller's transaction commits, enqueue ``send_registration_emails`` for these
+    rows, one task per ``BATCH_SIZE``: a worker (or, with the default immediate backend, this
+    process) then sends them with one read of what they share."""
 
     def enqueue() -> None:
-        for email_id in ids:
-            _enqueue_send(email_id)
+        for start in range(0, len(email_ids), BATCH_SIZE):
+            chunk = email_ids[start : start + BATCH_SIZE]
+            try:
+                send_registration_emails.enqueue(chunk)
+            except Exception:  # the rows stay pending; the command sends them
+                logger.exception("Could not enqueue registration e-mails %s…", chunk[:1])
 
-    transaction.on_commit(enqueue)
+    if email_ids:
+        transaction.on_commit(enqueue)
 
 
 def _enqueue_send(email_id: int) -> None:
@@ -119,6 +145,13 @@ def send_registration_email(email_id: int) -> str:
     return send_queued_email(email_id)
 
 
+@task
+def send_registration_emails(email_ids: list[int]) -> dict[str, int]:
+    """Send a batch of queued registration e-mails (a session's reminders or change notices)
+    as ``webinars_send_pending_mail`` does; returns how many ended in each state."""
+    return send_emails(email_ids)
+
+
 # ---------------------------------------------------------------------------------------------
 # Building and sending one message
 # ---------------------------------------------------------------------------------------------
@@ -128,13 +161,20 @@ def sender_address() -> str:
     return webinar_settings.EMAIL_FROM or settings.DEFAULT_FROM_EMAIL
 
 
-def cancel_url(registration: Registration, session: Any | None = None) -> str:
-    """The absolute personal cancel link, on the session's own site."""
-    session = session or registration.session
-    path = reverse("wagtail_webinars:registration_cancel", kwargs={"token": registration.token})
+def _site_root(session: Any) -> str:
     site = session.get_site()
     root = site.root_url if site is not None else getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    return f"{root.rstrip('/')}{path}"
+    return root.rstrip("/")
+
+
+def cancel_url(
+    registration: Registration, session: Any | None = None, root: str | None = None
+) -> str:
+    """The absolute personal cancel link, on the session's own site (``root``, when the caller
+    has read it already)."""
+    session = session or registration.session
+    path = reverse("wagtail_webinars:registration_cancel", kwargs={"token": registration.token})
+    return f"{_site_root(session) if root is None else root}{path}"
 
 
 def get_contacts(session: Any) -> list:
@@ -145,16 +185,14 @@ def get_contacts(session: Any) -> list:
     return contacts
 
 
-def absolute_url(session: Any, url: str) -> str:
+def absolute_url(session: Any, url: str, root: str | None = None) -> str:
     """``url`` (a document's, say) on the session's own site, for an e-mail."""
     if not url or "://" in url:
         return url
-    site = session.get_site()
-    root = site.root_url if site is not None else getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    return f"{root.rstrip('/')}{url}"
+    return f"{_site_root(session) if root is None else root}{url}"
 
 
-def get_after_broadcast(session: Any) -> list[dict[str, Any]]:
+def get_after_broadcast(session: Any, root: str | None = None) -> list[dict[str, Any]]:
     """The session's "After the broadcast" blocks, for the follow-up: heading, text (rich text
     as HTML), discussion questions and documents with absolute URLs."""
     from wagtail.rich_text import expand_db_html
@@ -171,7 +209,7 @@ def get_after_broadcast(session: Any) -> list[dict[str, Any]]:
                 "text": expand_db_html(text.source) if text else "",
                 "discussion_questions": [q for q in value.get("discussion_questions") or [] if q],
                 "documents": [
-                    {"title": d.title, "url": absolute_url(session, d.url)}
+                    {"title": d.title, "url": absolute_url(session, d.url, root)}
                     for d in value.get("documents") or []
                     if d
                 ],
@@ -180,10 +218,59 @@ def get_after_broadcast(session: Any) -> list[dict[str, Any]]:
     return items
 
 
-def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
-    """Template context of one e-mail; the keys are documented in docs/email.md."""
+class SessionMail:
+    """What every e-mail about one session shares, read and built once however many e-mails of
+    the session a batch sends: the session page, its address and site, its contact persons (or
+    its series'), the "After the broadcast" material and the dates in each language. Only what
+    is the registrant's own (name, cancel link, place in the queue, attendee) is made per
+    e-mail, so each message is the one ``build_message()`` makes alone."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self._dates: dict[str, tuple[str, str]] = {}
+
+    @classmethod
+    def load(cls, session_ids: Iterable[int]) -> dict[int, SessionMail]:
+        """The sessions of ``session_ids`` in one query, by id."""
+        sessions = session_page_model()._default_manager.filter(pk__in=set(session_ids))
+        return {session.pk: cls(session) for session in sessions}
+
+    @cached_property
+    def root(self) -> str:
+        return _site_root(self.session)
+
+    @cached_property
+    def session_url(self) -> str:
+        return self.session.get_full_url() or ""
+
+    @cached_property
+    def contacts(self) -> list:
+        return get_contacts(self.session)
+
+    @cached_property
+    def after_broadcast(self) -> list[dict[str, Any]]:
+        return get_after_broadcast(self.session, self.root)
+
+    def dates(self) -> tuple[str, str]:
+        """The timespan and the start it had before it moved, in the active language."""
+        language = translation.get_language() or ""
+        if language not in self._dates:
+            session = self.session
+            previous = format_datetime(session.rescheduled_from) if session.is_rescheduled else ""
+            self._dates[language] = (format_timespan(session.start, session.end), previous)
+        return self._dates[language]
+
+
+def get_email_context(
+    email: RegistrationEmail, shared: SessionMail | None = None
+) -> dict[str, Any]:
+    """Template context of one e-mail; the keys are documented in docs/email.md. ``shared`` is
+    what the e-mails of its session have in common, when a batch has read it already."""
     registration = email.registration
-    session = session_page_model().objects.get(pk=registration.session_id)
+    if shared is None:
+        shared = SessionMail(session_page_model().objects.get(pk=registration.session_id))
+    session = shared.session
+    timespan, previous_timespan = shared.dates()
     join_url = ""
     if email.kind in JOIN_LINK_KINDS:
         join_url = session.stream_url
@@ -191,23 +278,19 @@ def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
         "kind": email.kind,
         "registration": registration,
         "session": session,
-        "session_url": session.get_full_url() or "",
-        "timespan": format_timespan(session.start, session.end),
+        "session_url": shared.session_url,
+        "timespan": timespan,
         "join_url": join_url,
-        "cancel_url": cancel_url(registration, session),
-        "contacts": get_contacts(session),
+        "cancel_url": cancel_url(registration, session, shared.root),
+        "contacts": shared.contacts,
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
         # The place in the queue, as it is when the e-mail is written; for its owner only.
         "waitlist_position": (
             registration.waitlist_position() if email.kind == EmailKind.WAITLISTED else None
         ),
         # The start it had before it moved, for the change notice ("It was to be held …").
-        "previous_timespan": (
-            format_datetime(session.rescheduled_from)
-            if email.kind == EmailKind.UPDATE and session.is_rescheduled
-            else ""
-        ),
-        "after_broadcast": get_after_broadcast(session) if email.kind == EmailKind.FOLLOW_UP else [],
+        "previous_timespan": previous_timespan if email.kind == EmailKind.UPDATE else "",
+        "after_broadcast": shared.after_broadcast if email.kind == EmailKind.FOLLOW_UP else [],
     }
 
 
@@ -269,32 +352,55 @@ def _calendar_part(ics: str, method: str) -> Any:
     return part
 
 
-def calendar_method(email: RegistrationEmail) -> str | None:
+def calendar_method(email: RegistrationEmail, invited: bool | None = None) -> str | None:
     """The iTIP method of the calendar an e-mail carries, or None for none.
 
     REQUEST for the e-mails that give or remind of a place; CANCEL in a cancellation, but only
     for a registrant who was sent an invitation (someone who leaves the waiting list has no
-    event in their calendar to remove)."""
+    event in their calendar to remove). ``invited``: whether they were, when a batch has read it
+    for all its cancellations at once."""
     if email.kind in INVITATION_KINDS:
         return "REQUEST"
     if email.kind in UPDATE_KINDS:
         confirmed = email.registration.status == RegistrationStatus.CONFIRMED
         return "REQUEST" if confirmed else None
     if email.kind in CANCEL_KINDS:
-        invited = RegistrationEmail.objects.filter(
-            registration_id=email.registration_id, kind__in=INVITATION_KINDS | UPDATE_KINDS
-        ).exists()
+        if invited is None:
+            invited = _invited({email.registration_id})
+            invited = email.registration_id in invited
         if email.kind == EmailKind.CALLED_OFF:
             invited = invited or email.registration.status == RegistrationStatus.CONFIRMED
         return "CANCEL" if invited else None
     return None
 
 
-def build_message(email: RegistrationEmail) -> EmailMultiAlternatives:
-    """The message for one outbox row, in the registrant's language."""
+def _invited(registration_ids: set[int]) -> set[int]:
+    """Which of these registrations were sent an invitation, in one query."""
+    return set(
+        RegistrationEmail.objects.filter(
+            registration_id__in=registration_ids, kind__in=INVITATION_KINDS | UPDATE_KINDS
+        ).values_list("registration_id", flat=True)
+    )
+
+
+def message_id(email: RegistrationEmail) -> str:
+    """The ``Message-ID`` of one outbox row, the same at every attempt to send it (RFC 5322):
+    a receiving server that gets it twice (a worker killed after sending, before it could write
+    that it had) can drop the copy. Made of the row's id and creation time, at the sender's
+    domain."""
+    domain = parseaddr(sender_address())[1].rpartition("@")[2] or str(DNS_NAME)
+    stamp = int(email.created_at.timestamp() * 1_000_000)
+    return f"<wagtail-webinars.{email.pk}.{stamp}@{domain}>"
+
+
+def build_message(
+    email: RegistrationEmail, shared: SessionMail | None = None, invited: bool | None = None
+) -> EmailMultiAlternatives:
+    """The message for one outbox row, in the registrant's language. ``shared`` and ``invited``
+    are what a batch has read for several e-mails at once (``send_emails()``)."""
     registration = email.registration
     with translation.override(registration.language or "sv"):
-        context = get_email_context(email)
+        context = get_email_context(email, shared)
         base = f"wagtail_webinars/emails/{email.kind}"
         # One line, whatever the template or the page title holds: no header injection.
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
@@ -303,7 +409,7 @@ def build_message(email: RegistrationEmail) -> EmailMultiAlternatives:
     name = " ".join(registration.name.split())
     contacts = context["contacts"]
     reply_to = [c.contact.email for c in contacts if c.contact.email][:1]
-    method = calendar_method(email)
+    method = calendar_method(email, invited)
     ics = ""
     if method:
         # The ORGANIZER of every calendar file, which is this message's From (docs/calendar.md).
@@ -315,8 +421,11 @@ def build_message(email: RegistrationEmail) -> EmailMultiAlternatives:
         from_email=sender_address(),
         to=[formataddr((name, registration.email))],
         reply_to=reply_to,
-        # RFC 3834: no out-of-office or other automatic replies to an automatic message.
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={
+            # RFC 3834: no out-of-office or other automatic replies to an automatic message.
+            "Auto-Submitted": "auto-generated",
+            "Message-ID": message_id(email),
+        },
         calendar=ics,
         method=method or "",
     )
@@ -332,15 +441,71 @@ def build_message(email: RegistrationEmail) -> EmailMultiAlternatives:
     return message
 
 
+# ---------------------------------------------------------------------------------------------
+# Claiming and sending: one row, or a batch
+# ---------------------------------------------------------------------------------------------
+
+
+def claimable(now: datetime.datetime) -> Any:
+    """The rows a sender may claim at ``now``: pending ones that are due, and ones a sender
+    claimed but never finished (killed mid-send) once their claim has run out.
+
+    A claim writes its deadline (``EMAIL_SENDING_TIMEOUT`` on) in ``next_attempt_at``. A row
+    claimed before there were deadlines has none: it is taken again once it is that old."""
+    timeout = datetime.timedelta(seconds=webinar_settings.EMAIL_SENDING_TIMEOUT)
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    stale = Q(next_attempt_at__lte=now) | Q(
+        next_attempt_at__isnull=True, created_at__lte=now - timeout
+    )
+    return RegistrationEmail.objects.filter(
+        (Q(state=EmailState.PENDING) & due) | (Q(state=EmailState.SENDING) & stale)
+    )
+
+
+def _claim_moment(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """When a claim is made (``now``, or the clock if it has passed ``now``) and its deadline."""
+    moment = max(now, timezone.now())
+    return moment, moment + datetime.timedelta(seconds=webinar_settings.EMAIL_SENDING_TIMEOUT)
+
+
+def _take(pks: Any, deadline: datetime.datetime) -> int:
+    return pks.update(
+        state=EmailState.SENDING, attempts=F("attempts") + 1, next_attempt_at=deadline
+    )
+
+
 def claim(email_id: int, now: datetime.datetime | None = None) -> bool:
-    """Take one pending row for sending with a single conditional UPDATE: of any number of
+    """Take one due row for sending with a single conditional UPDATE: of any number of
     workers and commands, exactly one wins, so no e-mail is sent twice."""
     now = now or timezone.now()
-    return bool(
-        RegistrationEmail.objects.filter(pk=email_id, state=EmailState.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(state=EmailState.SENDING, attempts=F("attempts") + 1)
-    )
+    return _claim_one(email_id, now, _claim_moment(now)[1])
+
+
+def _claim_one(email_id: int, now: datetime.datetime, deadline: datetime.datetime) -> bool:
+    return bool(_take(claimable(now).filter(pk=email_id), deadline))
+
+
+def claim_batch(
+    email_ids: list[int], now: datetime.datetime
+) -> tuple[list[int], datetime.datetime]:
+    """Take the due rows of ``email_ids`` for sending; returns those taken and the claim's
+    deadline. Where the database can lock rows and skip locked ones (PostgreSQL), in two queries
+    whatever their number: the rows are locked, then marked, in one transaction, so a
+    concurrent claimer skips them and then no longer sees them as due. Elsewhere (SQLite) one
+    conditional UPDATE per row, as ``claim()``."""
+    _, deadline = _claim_moment(now)
+    if len(email_ids) == 1 or not connection.features.has_select_for_update_skip_locked:
+        return [pk for pk in email_ids if _claim_one(pk, now, deadline)], deadline
+    with transaction.atomic():
+        taken = list(
+            claimable(now)
+            .filter(pk__in=email_ids)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        if taken:
+            _take(RegistrationEmail.objects.filter(pk__in=taken), deadline)
+    return taken, deadline
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -351,35 +516,150 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 
 def send_queued_email(email_id: int, now: datetime.datetime | None = None) -> str:
-    """Claim, build and send one outbox row; returns its state afterwards.
+    """Claim, build and send one outbox row; returns its state afterwards ("skipped" when
+    another sender has it or it is not due).
 
     A failing or timing-out backend leaves the registration alone: the row goes back to
     ``pending`` with a later ``next_attempt_at`` (and a deferred retry where the task backend
     supports it), or to ``failed`` after ``EMAIL_MAX_ATTEMPTS``, with the error for editors.
     """
+    states: dict[int, str] = {}
+    _send_batch([email_id], now or timezone.now(), {}, states)
+    return states.get(email_id, "skipped")
+
+
+def send_emails(email_ids: Iterable[int], now: datetime.datetime | None = None) -> dict[str, int]:
+    """Claim, build and send these outbox rows in batches of ``BATCH_SIZE``, each session's
+    together, reading and building what the e-mails of a session share once; returns how many
+    ended in each state. The same rules as ``send_queued_email()`` for each row."""
     now = now or timezone.now()
-    if not claim(email_id, now):
-        return "skipped"
-    email = RegistrationEmail.objects.select_related("registration").get(pk=email_id)
+    ids = list(email_ids)
+    sessions = (
+        dict(
+            RegistrationEmail.objects.filter(pk__in=ids).values_list(
+                "pk", "registration__session_id"
+            )
+        )
+        if len(ids) > 1
+        else {}
+    )
+    return _send_grouped(ids, sessions, now)
+
+
+def _send_grouped(
+    ids: list[int], session_of: dict[int, int], now: datetime.datetime
+) -> dict[str, int]:
+    # A batch per session (of at most BATCH_SIZE, in their order), so the queries of a run grow
+    # with its sessions, not with its e-mails.
+    by_session: dict[int, list[int]] = {}
+    for pk in ids:
+        by_session.setdefault(session_of.get(pk, 0), []).append(pk)
+    cache: dict[int, SessionMail] = {}
+    states: dict[int, str] = {}
+    for session_ids in by_session.values():
+        for start in range(0, len(session_ids), BATCH_SIZE):
+            _send_batch(session_ids[start : start + BATCH_SIZE], now, cache, states)
+    counts: dict[str, int] = {}
+    for pk in ids:
+        state = states.get(pk, "skipped")
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def _send_batch(
+    ids: list[int], now: datetime.datetime, cache: dict[int, SessionMail], states: dict[int, str]
+) -> None:
+    """Claim ``ids``, then build and send each claimed row over one connection, in a fixed
+    number of queries for the batch and for each of its sessions (plus the place in the queue of
+    a ``waitlisted`` e-mail), and record the outcome. Every write is fenced by the claim's
+    deadline: a sender whose claim ran out (and was taken over) changes nothing."""
+    taken, deadline = claim_batch(ids, now)
+    if not taken:
+        return
+    started = written = time.monotonic()
+    emails = list(
+        RegistrationEmail.objects.filter(pk__in=taken)
+        .select_related("registration")
+        .order_by("created_at", "pk")
+    )
+    missing = {e.registration.session_id for e in emails} - cache.keys()
+    if missing:
+        cache.update(SessionMail.load(missing))
+    cancelling = {e.registration_id for e in emails if e.kind in CANCEL_KINDS}
+    invited = _invited(cancelling) if cancelling else set()
+    mine = RegistrationEmail.objects.filter(state=EmailState.SENDING, next_attempt_at=deadline)
+    sent: list[RegistrationEmail] = []
+    released: list[int] = []
+    backend = mail_connection()
+    with contextlib.suppress(Exception):  # a backend that cannot open now fails each send below
+        backend.open()
     try:
-        message = build_message(email)
-        message.send()
-    except Exception as error:  # any backend error: SMTP, timeout, provider API
-        logger.warning("Registration e-mail %s failed: %r", email_id, error)
-        email.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if email.attempts >= webinar_settings.EMAIL_MAX_ATTEMPTS:
-            email.state = EmailState.FAILED
-            email.next_attempt_at = None
-        else:
-            email.state = EmailState.PENDING
-            email.next_attempt_at = now + retry_delay(email.attempts)
-        email.save(update_fields=["state", "next_attempt_at", "last_error"])
-        if email.state == EmailState.PENDING:
-            _schedule_retry(email)
-        return email.state
+        for email in emails:
+            if time.monotonic() - started > 0.9 * webinar_settings.EMAIL_SENDING_TIMEOUT:
+                # Near the claim's end: another sender may take these over soon. Put them back.
+                released.append(email.pk)
+                continue
+            try:
+                shared = cache.get(email.registration.session_id)
+                message = build_message(email, shared, email.registration_id in invited)
+                backend.send_messages([message])
+            except Exception as error:  # any backend error: SMTP, timeout, provider API
+                states[email.pk] = _record_failure(email, error, now, mine)
+                with contextlib.suppress(Exception):  # a fresh connection for the next one
+                    backend.close()
+                    backend.open()
+                continue
+            _record_success(email, message)
+            sent.append(email)
+            states[email.pk] = EmailState.SENT
+            if time.monotonic() - written > RECORD_EVERY:
+                _record_sent(sent, mine)
+                sent, written = [], time.monotonic()
+    finally:
+        with contextlib.suppress(Exception):
+            backend.close()
+        if sent:
+            _record_sent(sent, mine)
+        if released:
+            mine.filter(pk__in=released).update(
+                state=EmailState.PENDING, attempts=F("attempts") - 1, next_attempt_at=None
+            )
+
+
+def mail_connection() -> Any:
+    """A connection of the site's default mailer, for a batch to send over: Django 6.1's
+    ``mailers.default`` (``MAILERS``, or ``EMAIL_BACKEND`` until Django 2028), else
+    ``get_connection()``."""
+    try:
+        from django.core.mail import mailers
+    except ImportError:  # Django before 6.1
+        return get_connection()
+    return mailers.default
+
+
+def _record_sent(sent: list[RegistrationEmail], mine: Any) -> None:
+    """Write the sent rows: in one plain UPDATE where they agree (Django's own backends and any
+    that report no message id), else in one CASE per field (Anymail's provider ids)."""
+    outcomes = {(e.message_id, e.delivery_state) for e in sent}
+    if len(outcomes) == 1:
+        ((provider_id, delivery_state),) = outcomes
+        mine.filter(pk__in=[e.pk for e in sent]).update(
+            state=EmailState.SENT,
+            sent_at=sent[-1].sent_at,
+            message_id=provider_id,
+            delivery_state=delivery_state,
+            last_error="",
+            next_attempt_at=None,
+        )
+        return
+    fields = ["state", "sent_at", "message_id", "delivery_state", "last_error", "next_attempt_at"]
+    mine.bulk_update(sent, fields)
+
+
+def _record_success(email: RegistrationEmail, message: Any) -> None:
     status = getattr(message, "anymail_status", None)
-    message_id = getattr(status, "message_id", None) if status is not None else None
-    email.message_id = "" if message_id is None else str(message_id)[:255]
+    provider_id = getattr(status, "message_id", None) if status is not None else None
+    email.message_id = "" if provider_id is None else str(provider_id)[:255]
     if status is not None and getattr(status, "status", None):
         # Anymail reports e.g. {"queued"} or {"rejected"} at send time.
         first = sorted(status.status)[0]
@@ -388,7 +668,25 @@ def send_queued_email(email_id: int, now: datetime.datetime | None = None) -> st
     email.state = EmailState.SENT
     email.sent_at = timezone.now()
     email.last_error = ""
-    email.save(update_fields=["state", "sent_at", "message_id", "delivery_state", "last_error"])
+    email.next_attempt_at = None
+
+
+def _record_failure(
+    email: RegistrationEmail, error: Exception, now: datetime.datetime, mine: Any
+) -> str:
+    logger.warning("Registration e-mail %s failed: %r", email.pk, error)
+    email.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if email.attempts >= webinar_settings.EMAIL_MAX_ATTEMPTS:
+        email.state = EmailState.FAILED
+        email.next_attempt_at = None
+    else:
+        email.state = EmailState.PENDING
+        email.next_attempt_at = now + retry_delay(email.attempts)
+    mine.filter(pk=email.pk).update(
+        state=email.state, next_attempt_at=email.next_attempt_at, last_error=email.last_error
+    )
+    if email.state == EmailState.PENDING:
+        _schedule_retry(email)
     return email.state
 
 
@@ -401,21 +699,15 @@ def _schedule_retry(email: RegistrationEmail) -> None:
 
 
 def send_pending(now: datetime.datetime | None = None, limit: int | None = None) -> dict[str, int]:
-    """Send every pending row that is due (``webinars_send_pending_mail``). Returns counts."""
+    """Send every row that is due (``webinars_send_pending_mail``): pending ones, retries, and
+    ones whose sender never finished (``EMAIL_SENDING_TIMEOUT``), oldest first, each session's
+    in one batch. Returns how many ended in each state."""
     now = now or timezone.now()
-    due = (
-        RegistrationEmail.objects.filter(state=EmailState.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)
-    )
+    due = claimable(now).order_by("created_at", "pk").values_list("pk", "registration__session_id")
     if limit:
         due = due[:limit]
-    counts: dict[str, int] = {}
-    for email_id in list(due):
-        state = send_queued_email(email_id, now)
-        counts[state] = counts.get(state, 0) + 1
-    return counts
+    rows = list(due)
+    return _send_grouped([pk for pk, _ in rows], dict(rows), now)
 
 
 # Anymail's normalised event types → our delivery states.

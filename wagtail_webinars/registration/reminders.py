@@ -28,7 +28,7 @@ from ..conf import webinar_settings
 from ..models.pages import SessionStatus
 from ..models.registrations import EmailKind, Registration, RegistrationEmail
 from ..pagemodel import session_page_model
-from .mail import queue_email, task
+from .mail import BATCH_SIZE, enqueue_batch_on_commit, task
 
 FOLLOW_UP_KEY = "after"
 
@@ -51,15 +51,41 @@ def reminder_key(minutes: int) -> str:
 
 
 def _queue_each(registrations: Any, kind: str, key: str) -> int:
-    queued = 0
+    """Write one outbox row per registration and enqueue them, each session's in batches of its
+    own (``send_registration_emails``), so the e-mails of a session are sent together: with the
+    default immediate task backend, in this process, in a fixed number of queries a session."""
+    by_session: dict[int, list[Registration]] = {}
     for registration in registrations.iterator():
+        by_session.setdefault(registration.session_id, []).append(registration)
+    return sum(_queue_session(rows, kind, key) for rows in by_session.values())
+
+
+def _queue_session(registrations: list[Registration], kind: str, key: str) -> int:
+    """One session's rows in one INSERT; if another run wrote one of them first, that INSERT
+    fails as a whole and the rows are written one by one, each skipped where the other run got
+    there."""
+    try:
+        with transaction.atomic():
+            rows = RegistrationEmail.objects.bulk_create(
+                [RegistrationEmail(registration=r, kind=kind, key=key) for r in registrations],
+                batch_size=BATCH_SIZE,
+            )
+            enqueue_batch_on_commit([row.pk for row in rows])
+        return len(rows)
+    except IntegrityError:  # an overlapping run: one by one below
+        pass
+    queued = []
+    for registration in registrations:
         try:
             with transaction.atomic():
-                queue_email(registration, kind, key=key)
+                row = RegistrationEmail.objects.create(
+                    registration=registration, kind=kind, key=key
+                )
         except IntegrityError:  # another run got there first
             continue
-        queued += 1
-    return queued
+        queued.append(row.pk)
+    enqueue_batch_on_commit(queued)
+    return len(queued)
 
 
 def queue_reminders(now: datetime.datetime | None = None) -> int:
@@ -105,10 +131,14 @@ def queue_follow_ups(now: datetime.datetime | None = None) -> int:
     if days is None:
         return 0
     now = now or timezone.now()
-    sessions = session_page_model()._default_manager.live().filter(
-        status=SessionStatus.SCHEDULED,
-        end__lte=now,
-        end__gt=now - datetime.timedelta(days=days),
+    sessions = (
+        session_page_model()
+        ._default_manager.live()
+        .filter(
+            status=SessionStatus.SCHEDULED,
+            end__lte=now,
+            end__gt=now - datetime.timedelta(days=days),
+        )
     )
     queued = 0
     for session in sessions:

@@ -1,9 +1,11 @@
-"""Send registration e-mails that are due: new ones a task worker has not sent, and retries.
+"""Send registration e-mails that are due: new ones a task worker has not sent, retries, and ones
+whose sender died mid-send (``EMAIL_SENDING_TIMEOUT``).
 
-Cron-friendly (like ``clearsessions``): run it every few minutes. Rows are claimed one at a time
-with a conditional UPDATE, so it may overlap with task workers or with itself without sending
-anything twice. It first announces any published change of a session that its registrants
-were not yet told of (a crash between a publish and its announcement: registration/changes.py).
+Cron-friendly (like ``clearsessions``): run it every few minutes. Each session's rows are claimed
+and sent in a batch (``registration.mail.send_pending``), so it may overlap with task workers or
+with itself without sending anything twice. It first announces any published change of a
+session that its registrants were not yet told of (a crash between a publish and its
+announcement: registration/changes.py).
 """
 
 from django.core.management.base import BaseCommand
