@@ -19,7 +19,8 @@ With ``WAGTAIL_WEBINARS["FRONTEND_CACHE"]`` on:
   task, later). The purge goes through ``wagtail.contrib.frontend_cache``'s ``PurgeBatch`` and
   the backends of ``WAGTAILFRONTENDCACHE``, synchronously when the transaction commits, once per
   URL however many registrations the transaction holds, so the next visitor sees the change.
-  Without that app or setting nothing is purged, and nothing fails.
+  Without ``WAGTAILFRONTENDCACHE`` nothing is purged, and nothing fails (check
+  ``wagtail_webinars.W030`` warns).
 
 A render that overlaps a purge could put the state from before the commit back into the cache
 after the purge. Each purge therefore bumps a counter of the pages' group (a series, or a session
@@ -38,7 +39,6 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q
@@ -146,13 +146,12 @@ def serve(page: Any, request: HttpRequest, response: HttpResponse) -> HttpRespon
 
 
 def purging_enabled() -> bool:
-    """``FRONTEND_CACHE`` on, ``wagtail.contrib.frontend_cache`` installed and
-    ``WAGTAILFRONTENDCACHE`` set: only then is anything purged."""
-    return (
-        enabled()
-        and apps.is_installed("wagtail.contrib.frontend_cache")
-        and bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
-    )
+    """``FRONTEND_CACHE`` on and ``WAGTAILFRONTENDCACHE`` set: only then is anything purged.
+
+    The purge uses ``wagtail.contrib.frontend_cache``'s functions, which need no app of their
+    own; the app in ``INSTALLED_APPS`` adds Wagtail's purge of every published page, which a
+    site wants too (check ``wagtail_webinars.W031`` says so)."""
+    return enabled() and bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
 class _Pending:
@@ -239,9 +238,22 @@ def pages_to_purge(pending: _Pending) -> list[Any]:
     sessions = list(session_model.objects.live().filter(pk__in=session_ids))
     parent_paths = {s.path[: -s.steplen] for s in sessions if s.depth > 1}
     series = list(
-        series_model.objects.live().filter(path__in=parent_paths)
-        | series_model.objects.live().filter(pk__in=pending.published_series)
+        series_model.objects.live().filter(
+            Q(path__in=parent_paths) | Q(pk__in=pending.published_series)
+        )
     )
+    series_by_path = {s.path: s for s in series}
+    for session in sessions:
+        session.__dict__["series"] = series_by_path.get(session.path[: -session.steplen])
+    # A registration changes nothing on the pages of a session without a capacity: they show
+    # no count of places.
+    sessions = [
+        s
+        for s in sessions
+        if s.pk in pending.published_sessions or s.effective_registration_capacity() is not None
+    ]
+    wanted_series = {s.series.pk for s in sessions if s.series is not None}
+    series = [s for s in series if s.pk in wanted_series or s.pk in pending.published_series]
     pages: dict[int, Any] = {p.pk: p for p in [*sessions, *series]}
     # A published session's or series' other dates show it in their list of dates.
     parents = [s.path[: -s.steplen] for s in sessions if s.pk in pending.published_sessions]
