@@ -1,0 +1,276 @@
+"""The webinar pages behind a real Varnish (Debian's ``varnishd``, started by these tests on a free
+loopback port with example_project/deploy/varnish.vcl) in front of Django's live server, purged
+through ``wagtail.contrib.frontend_cache``'s HTTP backend: a page is served from the cache, and what
+changes without a publish (places left, "Fullbokat") or with one (the moved-time banner) is right
+for the very next visitor; a logged-in editor is never served from it.
+
+Without ``varnishd`` these tests are skipped, except in CI (``CI=true``), where they fail: CI
+installs it (scripts/test.sh)."""
+
+import datetime
+import http.client
+import importlib.util
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import ensure_wagtail_tree
+from tests.factories import WebinarSeriesPageFactory, WebinarSessionPageFactory
+from wagtail_webinars.models import Registration
+from wagtail_webinars.pagemodel import session_page_model
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("local_cache")]
+
+DEPLOY = Path(__file__).resolve().parent.parent / "example_project" / "deploy"
+HOST = "localhost"  # the test site's hostname: what the purge sends as Host
+
+
+def varnishd_path() -> str | None:
+    return shutil.which("varnishd") or next(
+        (p for p in ("/usr/sbin/varnishd",) if os.access(p, os.X_OK)), None
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_vcl_writer():
+    spec = importlib.util.spec_from_file_location("varnish_vcl", DEPLOY / "varnish_vcl.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Varnish:
+    """``varnishd`` in the foreground with our VCL, in front of ``backend`` (host:port)."""
+
+    def __init__(self, backend: str):
+        binary = varnishd_path()
+        self.port = free_port()
+        self.workdir = tempfile.mkdtemp(prefix="ww-varnish-")
+        vcl = Path(self.workdir) / "site.vcl"
+        vcl.write_text(load_vcl_writer().render([backend]))
+        # Run as root, varnishd reads the VCL as its own unprivileged user.
+        os.chmod(self.workdir, 0o755)
+        os.chmod(vcl, 0o644)
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "-F",
+                "-n", self.workdir,
+                "-a", f"127.0.0.1:{self.port}",
+                "-T", f"127.0.0.1:{free_port()}",
+                "-f", str(vcl),
+                "-s", "malloc,64m",
+                "-p", "ban_lurker_sleep=0.01",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"varnishd stopped: {self.process.stdout.read().decode()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("varnishd did not start listening") from None
+                time.sleep(0.1)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def request(self, method, path, body=None, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
+        response = connection.getresponse()
+        content = response.read().decode()
+        connection.close()
+        return response, content
+
+    def get(self, path, **headers):
+        return self.request("GET", path, headers=headers)
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def varnish(live_server, settings):
+    if varnishd_path() is None:
+        message = "varnishd is not installed (apt-get install varnish)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    backend = urlsplit(live_server.url).netloc.replace("localhost", "127.0.0.1")
+    cache = Varnish(backend)
+    settings.WAGTAIL_WEBINARS = {**settings.WAGTAIL_WEBINARS, "FRONTEND_CACHE": True}
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": cache.url,
+        }
+    }
+    yield cache
+    cache.stop()
+
+
+@pytest.fixture
+def session(fresh_rate_limits):
+    home = ensure_wagtail_tree().root_page
+    series = WebinarSeriesPageFactory(parent=home, title="Det demokratiska samtalet")
+    start = timezone.now() + datetime.timedelta(days=3)
+    session = WebinarSessionPageFactory(
+        parent=series,
+        title="Har fått en hårdare ton",
+        start=start,
+        end=start + datetime.timedelta(minutes=90),
+        registration_capacity=2,
+        registration_waitlist=False,
+    )
+    session.save_revision().publish()
+    return session
+
+
+def places(html: str) -> str | None:
+    found = re.search(r"\d+ plats(?:er)? kvar\.|Alla platser är tagna\.", html)
+    return found and found[0]
+
+
+def register_through(varnish, session, n, origin=f"http://{HOST}"):
+    body = urlencode(
+        {
+            "name": f"Deltagare {n}",
+            "email": f"d{n}@kommun.example",
+            "organisation": "Kiruna kommun",
+            "municipality_code": "2584",
+            "consent": "on",
+        }
+    )
+    return varnish.request(
+        "POST",
+        reverse("wagtail_webinars:session_register", args=[session.pk]),
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": origin},
+    )
+
+
+def test_a_page_is_served_from_the_cache_the_second_time(varnish, session):
+    first, html = varnish.get(session.url)
+    assert first.status == 200
+    assert first.getheader("X-Cache") == "MISS"
+    assert first.getheader("Cache-Control").startswith("public, max-age=0, s-maxage=")
+    assert first.getheader("Set-Cookie") is None
+    assert "csrfmiddlewaretoken" not in html
+    second, again = varnish.get(session.url)
+    assert second.getheader("X-Cache") == "HIT"
+    assert again == html
+
+
+def test_tracking_cookies_and_parameters_do_not_split_the_cache(varnish, session):
+    varnish.get(session.url)
+    hit, _ = varnish.get(session.url, Cookie="_ga=GA1.2.3; _pk_id.1=abc")
+    assert hit.getheader("X-Cache") == "HIT"
+    hit, _ = varnish.get(session.url + "?utm_source=nyhetsbrev&utm_medium=e-post")
+    assert hit.getheader("X-Cache") == "HIT"
+
+
+def test_a_registration_shows_in_the_places_left_of_the_next_visitor(varnish, session):
+    _, html = varnish.get(session.url)
+    assert places(html) == "2 platser kvar."
+    assert varnish.get(session.url)[0].getheader("X-Cache") == "HIT"
+
+    answer, _ = register_through(varnish, session, 1)
+    assert answer.status == 302
+
+    response, html = varnish.get(session.url)
+    assert places(html) == "1 plats kvar."
+    assert response.getheader("X-Cache") == "MISS"
+
+
+def test_a_full_session_says_so_to_the_next_visitor_on_its_series_page_too(varnish, session):
+    series = session.get_parent().specific
+    varnish.get(session.url)
+    _, series_html = varnish.get(series.url)
+    assert varnish.get(series.url)[0].getheader("X-Cache") == "HIT"
+    for n in (1, 2):
+        assert register_through(varnish, session, n)[0].status == 302
+
+    _, html = varnish.get(session.url)
+    assert places(html) == "Alla platser är tagna."
+    response, new_series_html = varnish.get(series.url)
+    assert response.getheader("X-Cache") == "MISS"
+    assert new_series_html != series_html
+
+
+def test_a_moved_session_shows_its_banner_to_the_next_visitor(varnish, session):
+    _, html = varnish.get(session.url)
+    assert "ww-banner--rescheduled" not in html
+    assert varnish.get(session.url)[0].getheader("X-Cache") == "HIT"
+
+    page = session_page_model().objects.get(pk=session.pk).get_latest_revision_as_object()
+    page.start += datetime.timedelta(days=1)
+    page.end += datetime.timedelta(days=1)
+    page.save_revision().publish()
+
+    _, html = varnish.get(session.url)
+    assert "ww-banner--rescheduled" in html
+
+
+def test_a_logged_in_editor_is_never_served_from_the_cache(varnish, session):
+    varnish.get(session.url)
+    assert varnish.get(session.url)[0].getheader("X-Cache") == "HIT"
+    client = Client()
+    client.force_login(get_user_model().objects.create_user("redaktor", "r@example.org", "x"))
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    for _ in range(2):
+        response, _ = varnish.get(session.url, Cookie=cookie)
+        assert response.getheader("X-Cache") == "MISS"
+        assert response.getheader("Cache-Control") == "private, no-store"
+    # And what the editor was answered was not kept for anyone else.
+    response, html = varnish.get(session.url)
+    assert response.getheader("X-Cache") == "HIT"
+    assert response.getheader("Cache-Control").startswith("public")
+
+
+def test_a_cross_site_post_through_the_cache_is_refused(varnish, session):
+    answer, html = register_through(varnish, session, 1, origin="https://evil.example")
+    assert answer.status == 403
+    assert "kom från en annan webbplats" in html
+    assert not Registration.objects.exists()
+
+
+def test_purge_is_refused_from_an_address_outside_the_acl(varnish, session):
+    varnish.get(session.url)
+    # 127.0.0.2 is loopback too, but not in the ACL, which names 127.0.0.1, ::1 and localhost.
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", varnish.port, timeout=10, source_address=("127.0.0.2", 0)
+    )
+    connection.request("PURGE", session.url, headers={"Host": HOST})
+    assert connection.getresponse().status == 405
+    connection.close()
+    assert varnish.get(session.url)[0].getheader("X-Cache") == "HIT"
