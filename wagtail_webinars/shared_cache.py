@@ -288,6 +288,31 @@ def group_ids(pages: Iterable[Any]) -> set[int]:
     return {group_id(p) for p in pages}
 
 
+TARGETS_KEY = "wagtail_webinars:frontend-cache:targets:{}"
+
+
+def purge_targets(pending: _Pending) -> tuple[list[str], list[int]]:
+    """The URLs to purge for ``pending`` (``PurgeBatch``, so ``get_cached_paths()`` and the
+    site's root URL count) and the groups whose counters to move."""
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+    pages = pages_to_purge(pending)
+    batch = PurgeBatch()
+    batch.add_pages(pages)
+    return sorted(batch.urls), sorted(group_ids(pages))
+
+
+def _registration_targets(session_id: int) -> tuple[list[str], list[int]]:
+    pending = _Pending()
+    pending.registration_sessions.add(session_id)
+    # Kept in the page cache until a page changes (a publish, move or delete bumps its
+    # generation; so does a published capacity): a registration then costs one cache read here,
+    # not the queries that find its pages.
+    return page_cache.cached_until_changed(
+        TARGETS_KEY.format(session_id), lambda: purge_targets(pending)
+    )
+
+
 def flush(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Purge what the committed transaction changed, now. Returns the URLs purged. A failing
     backend is logged, never raised: the registration is committed whatever the cache says."""
@@ -296,22 +321,30 @@ def flush(using: str = DEFAULT_DB_ALIAS) -> list[str]:
         return []
     try:
         from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
-        from wagtail.contrib.frontend_cache.utils import PurgeBatch
 
-        pages = pages_to_purge(pending)
+        urls: set[str] = set()
+        groups: set[int] = set()
+        for session_id in pending.registration_sessions - pending.published_sessions:
+            found_urls, found_groups = _registration_targets(session_id)
+            urls.update(found_urls)
+            groups.update(found_groups)
+        if pending.published_sessions or pending.published_series:
+            published = _Pending()
+            published.published_sessions = pending.published_sessions
+            published.published_series = pending.published_series
+            found_urls, found_groups = purge_targets(published)
+            urls.update(found_urls)
+            groups.update(found_groups)
         cache = page_cache.get_cache()
-        for page_id in group_ids(pages):
+        for page_id in groups:
             key = GROUP_KEY.format(page_id)
             try:
                 cache.incr(key)
             except ValueError:
                 cache.set(key, page_cache._new_generation(), None)
-        batch = PurgeBatch()
-        batch.add_pages(pages)
-        urls = sorted(batch.urls)
         # .call(), not .enqueue() (which PurgeBatch.purge() does): the next visitor must see it.
-        purge_urls_from_cache_task.call(urls)
-        return urls
+        purge_urls_from_cache_task.call(sorted(urls))
+        return sorted(urls)
     except Exception:
         logger.exception("Could not purge webinar pages from the front-end cache")
         return []
