@@ -241,6 +241,15 @@ def test_a_full_session_refusal_is_private(client, session):
     assert response["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.usefixtures("frontend_cache")
+def test_a_page_with_the_feedback_widgets_comment_token_is_private(client, session):
+    from wagtail_webinars.feedback.scrub import WIDGET_PARAMS
+
+    assert set(shared_cache.PER_VISITOR_PARAMS) <= set(WIDGET_PARAMS)
+    response = client.get(session.url, {"ww_feedback": "no", "ww_feedback_token": "abc"})
+    assert response["Cache-Control"] == "private, no-store"
+
+
 # --- the Origin check that replaces the CSRF token ------------------------------------------
 
 

@@ -52,6 +52,9 @@ logger = logging.getLogger(__name__)
 
 PRIVATE = "private, no-store"
 GROUP_KEY = "wagtail_webinars:frontend-cache:group:{}"
+#: Query parameters that make a page one visitor's own: the feedback widget's comment form for
+#: the answer just given (``feedback.scrub.WIDGET_PARAMS``; the feedback app is optional).
+PER_VISITOR_PARAMS = ("ww_feedback_token",)
 #: Fields of a registration whose change can change what a page shows (places left, waiting).
 VISIBLE_FIELDS = frozenset({"status", "places", "session", "session_id"})
 
@@ -73,6 +76,8 @@ def is_shared_request(request: HttpRequest | None) -> bool:
     if request is None or not enabled():
         return False
     if request.method not in ("GET", "HEAD") or getattr(request, "is_preview", False):
+        return False
+    if any(name in request.GET for name in PER_VISITOR_PARAMS):
         return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)
