@@ -116,9 +116,7 @@ def bans_added(workdir: str) -> int:
 def request(port: int, method: str, path: str, body: str | None = None, headers=None):
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
-        connection.request(
-            method, path, body=body, headers={"Host": SITE_HOST, **(headers or {})}
-        )
+        connection.request(method, path, body=body, headers={"Host": SITE_HOST, **(headers or {})})
         response = connection.getresponse()
         return response, response.read().decode()
     finally:

@@ -40,7 +40,7 @@ class PurgeRecorder(http.server.ThreadingHTTPServer):
         recorder = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_PURGE(self):  # noqa: N802 (the HTTP method's name)
+            def do_PURGE(self):
                 recorder.purged.append((self.headers["Host"], self.path))
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
@@ -107,7 +107,9 @@ def commits(django_capture_on_commit_callbacks):
 
 
 def someone(n):
-    return RegistrationRequest(name=f"Deltagare {n}", email=f"d{n}@kommun.example", consent_text="ja")
+    return RegistrationRequest(
+        name=f"Deltagare {n}", email=f"d{n}@kommun.example", consent_text="ja"
+    )
 
 
 def form_data(**overrides):
@@ -293,7 +295,9 @@ def test_without_the_setting_a_post_without_csrf_token_is_refused(session):
 # --- the purge -------------------------------------------------------------------------------
 
 
-def test_a_registration_purges_its_session_and_series_pages(frontend_cache, commits, session, series):
+def test_a_registration_purges_its_session_and_series_pages(
+    frontend_cache, commits, session, series
+):
     commits(lambda: register(session, someone(1)))
     assert frontend_cache.paths == sorted([path(session), path(series)])
     assert {host for host, _ in frontend_cache.purged} == {"localhost"}
@@ -435,4 +439,3 @@ def test_the_deploy_check_warns_when_nothing_purges(settings):
     from wagtail_webinars.checks import check_frontend_cache
 
     assert [m.id for m in check_frontend_cache()] == ["wagtail_webinars.W030"]
-

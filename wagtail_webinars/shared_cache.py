@@ -132,7 +132,9 @@ def serve(page: Any, request: HttpRequest, response: HttpResponse) -> HttpRespon
         ):
             private(rendered)
             return
-        max_age = shared_max_age(page, getattr(rendered, "context_data", None) or {}, timezone.now())
+        max_age = shared_max_age(
+            page, getattr(rendered, "context_data", None) or {}, timezone.now()
+        )
         if _group_counter(group) != before:
             # A purge of these pages ran while this one rendered: it may show the old state.
             max_age = 0

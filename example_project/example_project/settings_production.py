@@ -91,7 +91,7 @@ WAGTAIL_WEBINARS = {**WAGTAIL_WEBINARS, "ALLOWED_FRONTEND_ORIGINS": _origins}
 # purged through wagtail.contrib.frontend_cache's HTTP backend (docs/deployment.md).
 _frontend_cache_url = os.environ.get("FRONTEND_CACHE_URL", "").strip()
 if _frontend_cache_url:
-    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]
     WAGTAILFRONTENDCACHE = {
         "varnish": {
             "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",

@@ -372,7 +372,6 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
             boundaries += [session.start, session.end + datetime.timedelta(microseconds=1)]
         return boundaries
 
-
     def get_shared_cache_boundaries(self, context, now):
         # Each date's own registration window opens or closes its box in the series form.
         boundaries = super().get_shared_cache_boundaries(context, now)
