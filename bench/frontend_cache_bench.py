@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -45,9 +46,9 @@ from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.frontend_cache_settings"
+SETTINGS = "bench.frontend_cache_settings"
 
-from bench.loadtest import (  # noqa: E402  (after the settings module is chosen)
+from bench.loadtest import (  # noqa: E402  (after sys.path)
     HOST,
     drop_database,
     free_port,
@@ -203,9 +204,16 @@ def places_left(html: str) -> int | None:
 
 def results(quick: bool) -> list[dict]:
     """The bench's measures, for bench/run.py: GET hit vs render, registration with purge vs
-    without, PURGE requests per registration (with and without a capacity)."""
-    gets, registrations = (200, 60) if quick else (1000, 300)
-    return _run(gets, registrations)
+    without, PURGE requests per registration (with and without a capacity). Run in a process of
+    its own, so that its Django settings never meet the caller's."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--json"]
+    if quick:
+        command.append("--quick")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "DJANGO_SETTINGS_MODULE": SETTINGS}
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    if done.returncode not in (0, 1) or not done.stdout.strip():
+        raise RuntimeError(f"frontend_cache_bench failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _run(gets: int, registrations: int) -> list[dict]:
@@ -342,9 +350,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="200 GETs, 60 registrations")
     parser.add_argument("--gets", type=int, default=None)
     parser.add_argument("--registrations", type=int, default=None)
+    parser.add_argument("--json", action="store_true", help="print the rows as one JSON line")
     args = parser.parse_args()
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     gets, registrations = (200, 60) if args.quick else (1000, 300)
     rows = _run(args.gets or gets, args.registrations or registrations)
+    if args.json:
+        print(json.dumps(rows))
+        sys.exit(1 if any(row["ok"] is False for row in rows) else 0)
     for row in rows:
         print(
             f"{row['measure']}: {row['value']} vs {row['baseline']} -> ratio {row['ratio']} "
