@@ -203,6 +203,18 @@ def test_tracking_cookies_and_parameters_do_not_split_the_cache(varnish, session
     assert hit.getheader("X-Cache") == "HIT"
     hit, _ = varnish.get(session.url + "?utm_source=nyhetsbrev&utm_medium=e-post")
     assert hit.getheader("X-Cache") == "HIT"
+    # A CSRF cookie from a host's own form elsewhere does not keep a visitor from the copy.
+    hit, _ = varnish.get(session.url, Cookie="csrftoken=abc123; _ga=GA1.2.3")
+    assert hit.getheader("X-Cache") == "HIT"
+
+
+def test_the_language_cookie_gets_a_copy_of_its_own(varnish, session):
+    # Django's language cookie can change the page (LocaleMiddleware): it is part of the key.
+    varnish.get(session.url)
+    response, _ = varnish.get(session.url, Cookie="django_language=en")
+    assert response.getheader("X-Cache") == "MISS"
+    assert varnish.get(session.url, Cookie="django_language=en")[0].getheader("X-Cache") == "HIT"
+    assert varnish.get(session.url)[0].getheader("X-Cache") == "HIT"
 
 
 def test_a_registration_shows_in_the_places_left_of_the_next_visitor(varnish, session):
