@@ -326,6 +326,22 @@ def test_a_deleted_registration_purges_the_same_pages(frontend_cache, commits, s
     assert frontend_cache.paths == sorted([path(session), path(series)])
 
 
+def test_a_page_that_refers_to_the_session_is_purged_too(frontend_cache, commits, session, home):
+    # Found through Wagtail's reference index, as a host's page holding a RegistrationFormBlock
+    # for the session is: here a link to it in another page's text.
+    linking = WebinarSessionPageFactory(parent=home, start=NOW + datetime.timedelta(days=5))
+    linking.programme = [
+        {
+            "type": "paragraph",
+            "value": f'<p>Se även <a linktype="page" id="{session.pk}">samtalet</a>.</p>',
+        }
+    ]
+    linking.save_revision().publish()
+    frontend_cache.purged.clear()
+    commits(lambda: register(session, someone(1)))
+    assert path(linking) in frontend_cache.paths
+
+
 def test_many_registrations_in_one_transaction_purge_each_url_once(
     frontend_cache, commits, session, series
 ):
