@@ -336,7 +336,7 @@ def test_a_page_that_refers_to_the_session_is_purged_too(frontend_cache, commits
             "value": f'<p>Se även <a linktype="page" id="{session.pk}">samtalet</a>.</p>',
         }
     ]
-    linking.save_revision().publish()
+    commits(lambda: linking.save_revision().publish())
     frontend_cache.purged.clear()
     commits(lambda: register(session, someone(1)))
     assert path(linking) in frontend_cache.paths
@@ -358,6 +358,24 @@ def test_many_registrations_in_one_transaction_purge_each_url_once(
 def test_nothing_is_purged_before_the_transaction_commits(frontend_cache, session):
     register(session, someone(1))  # the test's transaction never commits
     assert frontend_cache.purged == []
+
+
+def test_a_rolled_back_registration_purges_nothing_later(frontend_cache, commits, session, home):
+    other = WebinarSessionPageFactory(
+        parent=home, start=NOW + datetime.timedelta(days=4), registration_capacity=10
+    )
+
+    def rolled_back_then_another():
+        try:
+            with transaction.atomic():
+                register(session, someone(1))
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        register(other, someone(2))
+
+    commits(rolled_back_then_another)
+    assert frontend_cache.paths == [path(other)]
 
 
 def test_a_session_without_a_capacity_purges_nothing(frontend_cache, commits, series):

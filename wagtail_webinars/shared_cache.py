@@ -162,7 +162,7 @@ def purging_enabled() -> bool:
 
 
 class _Pending:
-    """What the open transaction of one connection will purge when it commits."""
+    """What one transaction will purge when it commits."""
 
     def __init__(self) -> None:
         self.registration_sessions: set[int] = set()
@@ -172,28 +172,38 @@ class _Pending:
     def __bool__(self) -> bool:
         return bool(self.registration_sessions or self.published_sessions or self.published_series)
 
-    def take(self) -> _Pending:
-        taken = _Pending()
-        taken.__dict__.update(self.__dict__)
-        self.__init__()
-        return taken
 
+class _FlushOnCommit:
+    """The one ``on_commit`` callback of a transaction: collects what its changes purge, and
+    purges it all, once, when it commits."""
 
-def _pending(using: str) -> _Pending:
-    # On the connection: one per thread, and what one thread's transaction collects.
-    connection = transaction.get_connection(using)
-    pending = getattr(connection, "_wagtail_webinars_purge", None)
-    if pending is None:
-        pending = connection._wagtail_webinars_purge = _Pending()
-    return pending
+    def __init__(self) -> None:
+        self.pending = _Pending()
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        flush(self.pending)
 
 
 def _schedule(using: str, field: str, page_id: int) -> None:
-    getattr(_pending(using), field).add(page_id)
-    # One callback per change, each cheap: the first to run purges everything collected and the
-    # others find nothing left. (A rolled-back transaction's ids are purged by the next commit
-    # on the connection: one purge too many, never one too few.)
-    transaction.on_commit(lambda: flush(using), using=using)
+    connection = transaction.get_connection(using)
+    current = getattr(connection, "_wagtail_webinars_purge", None)
+    # Still waiting for this transaction's commit? Django drops the callbacks of a transaction
+    # (or savepoint) that rolls back, so a rolled-back change never purges.
+    waiting = (
+        current is not None
+        and not current.done
+        and connection.in_atomic_block
+        and any(entry[1] is current for entry in connection.run_on_commit)
+    )
+    if waiting:
+        getattr(current.pending, field).add(page_id)
+        return
+    current = connection._wagtail_webinars_purge = _FlushOnCommit()
+    getattr(current.pending, field).add(page_id)
+    # Outside a transaction this runs at once.
+    transaction.on_commit(current, using=using)
 
 
 def registration_changed(
@@ -320,10 +330,9 @@ def _registration_targets(session_id: int) -> tuple[list[str], list[int]]:
     )
 
 
-def flush(using: str = DEFAULT_DB_ALIAS) -> list[str]:
-    """Purge what the committed transaction changed, now. Returns the URLs purged. A failing
+def flush(pending: _Pending) -> list[str]:
+    """Purge what a committed transaction changed, now. Returns the URLs purged. A failing
     backend is logged, never raised: the registration is committed whatever the cache says."""
-    pending = _pending(using).take()
     if not pending or not purging_enabled():
         return []
     try:
