@@ -334,3 +334,29 @@ def test_after_concurrent_registrations_and_views_the_next_visitor_sees_the_plac
     assert statuses.count(302) == 20, statuses
     _, html = varnish.get(session.url)
     assert places(html) == "20 platser kvar."
+
+
+def test_the_vcl_for_several_app_processes_compiles_with_a_round_robin_director():
+    if varnishd_path() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("varnishd is not installed (apt-get install varnish)")
+        pytest.skip("varnishd is not installed (apt-get install varnish)")
+    # Under /tmp itself: varnishd run as root reads the file as its own user.
+    workdir = Path(tempfile.mkdtemp(prefix="ww-varnish-vcl-"))
+    try:
+        os.chmod(workdir, 0o755)
+        vcl = workdir / "site.vcl"
+        vcl.write_text(load_vcl_writer().render(["127.0.0.1:8001", "127.0.0.1:8002"]))
+        os.chmod(vcl, 0o644)
+        compiled = subprocess.run(
+            [varnishd_path(), "-C", "-f", str(vcl), "-n", str(workdir / "work")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        text = vcl.read_text()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    assert compiled.returncode == 0, compiled.stderr[-2000:]
+    assert "directors.round_robin()" in text
+    assert text.count("backend app") == 2

@@ -473,3 +473,16 @@ def test_the_deploy_check_warns_when_nothing_purges(settings):
     from wagtail_webinars.checks import check_frontend_cache
 
     assert [m.id for m in check_frontend_cache()] == ["wagtail_webinars.W030"]
+
+
+def test_the_deploy_check_warns_when_only_our_pages_are_purged(frontend_cache):
+    from wagtail_webinars.checks import check_frontend_cache
+
+    # The test settings do not install wagtail.contrib.frontend_cache.
+    assert [m.id for m in check_frontend_cache()] == ["wagtail_webinars.W031"]
+
+
+def test_the_deploy_check_is_silent_with_the_setting_off():
+    from wagtail_webinars.checks import check_frontend_cache
+
+    assert check_frontend_cache() == []
