@@ -75,10 +75,53 @@ def timed_get(client, url: str) -> float:
     return elapsed
 
 
+#: bench/run.py's goals for the session page against the plain page (issue 13).
+GOAL_RATIO = 1.15
+GOAL_QUERIES = 8
+
+
+def results(quick: bool) -> list[dict]:
+    """The rows of bench/run.py's table (see /work/HELPERS.md for the keys). Measured in a
+    process of its own, as the command line runs it, so that this bench's settings (a SQLite
+    file, bench.settings) never meet another bench's in the caller's process."""
+    import json
+    import subprocess
+
+    command = [sys.executable, str(Path(__file__).resolve()), "--json"]
+    if quick:
+        command += ["--iterations", "60", "--warmup", "10"]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    ratio = found["session_ms"] / found["plain_ms"]
+    return [
+        {
+            "measure": "session page: median ms vs a plain Wagtail page with the same body",
+            "value": round(found["session_ms"], 2),
+            "baseline": round(found["plain_ms"], 2),
+            "ratio": ratio,
+            "goal": f"<= {GOAL_RATIO}x",
+            "ok": ratio <= GOAL_RATIO,
+            "note": f"warm cache, SQLite, {found['iterations']} requests of each",
+        },
+        {
+            "measure": "session page: SQL queries vs the plain page",
+            "value": found["session_queries"],
+            "baseline": found["plain_queries"],
+            "ratio": found["session_queries"] / found["plain_queries"],
+            "goal": f"<= {GOAL_QUERIES} queries",
+            "ok": found["session_queries"] <= GOAL_QUERIES,
+            "note": "a warm request",
+        },
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
+    # For results(): the figures as one line of JSON instead of the report.
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     import django
@@ -130,6 +173,20 @@ def main() -> None:
 
     session_ms = statistics.median(times["session"]) * 1000
     plain_ms = statistics.median(times["plain"]) * 1000
+    if args.json:
+        import json
+
+        figures = {
+            "iterations": args.iterations,
+            "session_ms": session_ms,
+            "plain_ms": plain_ms,
+            "no_form_ms": statistics.median(times["no_form"]) * 1000,
+            "session_queries": queries["session"],
+            "plain_queries": queries["plain"],
+            "no_form_queries": queries["no_form"],
+        }
+        print(json.dumps(figures))
+        return
     print(f"iterations: {args.iterations} of each page, after {args.warmup} warm-up requests")
     print(
         f"plain Wagtail page (baseline): median {plain_ms:.2f} ms, {queries['plain']} SQL queries"

@@ -76,6 +76,44 @@ def test_the_environment_reaches_the_settings_and_mail_goes_through_anymail():
     assert lines[4] == "HTTP_X_FORWARDED_FOR ('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
+TASKS_READ_BACK = """
+import django
+django.setup()
+from django.conf import settings
+from django.apps import apps
+print(settings.TASKS["default"]["BACKEND"])
+print(any(a.name.startswith(("django_tasks_db", "django_tasks.backends.database"))
+          for a in apps.get_app_configs()))
+"""
+
+
+def test_tasks_backend_database_queues_for_a_worker_and_passes_check_deploy():
+    ENVIRONMENT["TASKS_BACKEND"] = "database"
+    try:
+        result = run(code=TASKS_READ_BACK)
+        deploy = run("check", "--deploy", "--fail-level", "WARNING")
+    finally:
+        del ENVIRONMENT["TASKS_BACKEND"]
+    assert result.returncode == 0, result.stderr
+    backend, installed = result.stdout.split()
+    assert backend in {
+        "django_tasks_db.DatabaseBackend",
+        "django_tasks.backends.database.DatabaseBackend",
+    }
+    assert installed == "True"
+    assert deploy.returncode == 0, deploy.stderr + deploy.stdout
+
+
+def test_an_unknown_tasks_backend_is_named():
+    ENVIRONMENT["TASKS_BACKEND"] = "celery"
+    try:
+        result = run("check")
+    finally:
+        del ENVIRONMENT["TASKS_BACKEND"]
+    assert result.returncode != 0
+    assert "TASKS_BACKEND='celery'" in result.stderr
+
+
 FRONTEND_CACHE_READ_BACK = """
 import django
 django.setup()

@@ -73,3 +73,52 @@ def test_listing_page_queries_do_not_grow_with_sessions(client, home):
         WebinarSessionPageFactory(parent=WebinarSeriesPageFactory(parent=home))
     ten = queries_for(client, listing.url)
     assert len(ten) == len(one), "\n".join(ten)
+
+
+def series_with_places(home, count: int):
+    """A series whose ``count`` upcoming dates have places, each with a state of its own to
+    count: one place taken, one date full with a waiting list, one full without."""
+    from wagtail_webinars.registration.services import RegistrationRequest, register
+
+    series = WebinarSeriesPageFactory(parent=home, registration_capacity=3)
+    now = timezone.now()
+    for day in range(count):
+        session = WebinarSessionPageFactory(
+            parent=series,
+            start=now + datetime.timedelta(days=day + 1),
+            registration_waitlist=day % 3 != 2,
+        )
+        for n in range(1 if day % 3 == 0 else 3):
+            register(
+                session,
+                RegistrationRequest(
+                    name="Deltagare", email=f"d{n}-{session.pk}@kommun.example", consent_text="ja"
+                ),
+            )
+    return series
+
+
+def test_series_page_with_places_makes_as_many_queries_at_50_dates_as_at_5(client, home):
+    five = queries_for(client, series_with_places(home, 5).url)
+    fifty = queries_for(client, series_with_places(home, 50).url)
+    assert len(fifty) == len(five), "\n".join(fifty)
+
+
+def test_series_form_makes_as_many_queries_at_50_dates_as_at_5(client, home):
+    from django.urls import reverse
+
+    def form_queries(series):
+        return queries_for(client, reverse("wagtail_webinars:series_register", args=[series.pk]))
+
+    five = form_queries(series_with_places(home, 5))
+    fifty = form_queries(series_with_places(home, 50))
+    assert len(fifty) == len(five), "\n".join(fifty)
+
+
+def test_series_in_the_api_makes_as_many_queries_at_50_dates_as_at_5(client, home):
+    def api_queries(series):
+        return queries_for(client, f"/api/v2/pages/{series.pk}/?fields=*")
+
+    five = api_queries(series_with_places(home, 5))
+    fifty = api_queries(series_with_places(home, 50))
+    assert len(fifty) == len(five), "\n".join(fifty)

@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "CALENDAR_ALARM_MINUTES": 15,
     # Sessions per page on a WebinarListingPage.
     "LISTING_PER_PAGE": 10,
+    # Dates per page on a series page, upcoming and past each (?sida=2, ?tidigare=2); a series
+    # form with more open dates than this groups them by month and ticks none beforehand.
+    "SERIES_SESSIONS_PER_PAGE": 20,
     # Origins (scheme://host[:port]) of separate frontends: they may POST to the JSON endpoints and
     # get CORS answers from them and from API v2. None: django-cors-headers' CORS_ALLOWED_ORIGINS.
     "ALLOWED_FRONTEND_ORIGINS": None,

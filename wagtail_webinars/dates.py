@@ -64,6 +64,11 @@ def format_timespan(start: datetime.datetime, end: datetime.datetime) -> str:
     )
 
 
+def format_month(value: datetime.datetime) -> str:
+    """The month of a moment, as Django's localisation writes a month and year: "mars 2027"."""
+    return formats.date_format(local(value), "YEAR_MONTH_FORMAT")
+
+
 def isoformat(value: datetime.datetime | None) -> str:
     """ISO 8601 with the offset of the webinars' time zone ("2027-03-13T10:00:00+01:00"), or ""."""
     return local(value).isoformat() if value else ""

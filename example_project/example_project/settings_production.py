@@ -18,6 +18,9 @@ PostgreSQL, Redis, e-mail through a provider). `manage.py check --deploy` passes
 | `FRONTEND_CACHE_URL` | Varnish's own address: pages become cacheable and are purged there (`WAGTAILFRONTENDCACHE`); empty: no front-end cache | `http://127.0.0.1:6081` |
 | `FRONTEND_CACHE_MAX_AGE` | longest seconds Varnish keeps a page (default 300) | `300` |
 | `BEHIND_PROXY` | `1` when a TLS-terminating proxy sets `X-Forwarded-Proto` and `X-Forwarded-For` | `1` |
+| `LOG_LEVEL` | what reaches stderr (errors and warnings by default) | `INFO` |
+| `STATIC_ROOT` | where `collectstatic` puts the static files that the app serves (WhiteNoise) | `/srv/webinars/static` |
+| `TASKS_BACKEND` | `database`: e-mails queued for a worker (`manage.py db_worker`, docs/email.md); empty: sent right after the request commits | `database` |
 
 Install the extra: `pip install "wagtail-webinars[production]"`.
 """
@@ -83,6 +86,30 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The task queue: "database" queues registration e-mails for `manage.py db_worker` (django-tasks-db,
+# or django-tasks 0.7's own database backend where Wagtail 7.0 pins it); empty keeps the
+# immediate backend of settings.py, which sends right after the request commits.
+_tasks_backend = os.environ.get("TASKS_BACKEND", "").strip()
+if _tasks_backend == "database":
+    import importlib.metadata
+
+    import django
+
+    def _tasks_version() -> tuple[int, ...]:
+        return tuple(int(p) for p in importlib.metadata.version("django-tasks").split(".")[:2])
+
+    # django-tasks-db needs Django 6's django.tasks or django-tasks 0.12 (docs/email.md).
+    if django.VERSION >= (6, 0) or _tasks_version() >= (0, 12):
+        TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
+    else:
+        TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+        INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks", "django_tasks.backends.database"]
+elif _tasks_backend:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={_tasks_backend!r}: use 'database' or leave it empty."
+    )
+
 _origins = listed("ALLOWED_FRONTEND_ORIGINS")
 CORS_ALLOWED_ORIGINS = _origins
 WAGTAIL_WEBINARS = {**WAGTAIL_WEBINARS, "ALLOWED_FRONTEND_ORIGINS": _origins}
@@ -117,3 +144,26 @@ if os.environ.get("BEHIND_PROXY") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The client's address for rate limits and feedback de-duplication (docs/registration.md).
     RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+
+# Static files (the admin's scripts, our CSS) served by the app processes themselves, compressed,
+# after `manage.py collectstatic` into STATIC_ROOT; a front-end cache keeps them.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or STATIC_ROOT  # noqa: F405
+MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Errors to stderr, where gunicorn, systemd or the container runtime keep them: Django's default
+# logging sends a server error only to ADMINS by e-mail when DEBUG is off, and keeps nothing.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+}

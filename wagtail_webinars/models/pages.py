@@ -14,7 +14,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page as DjangoPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -358,11 +358,34 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         upcoming, past = self.get_sessions()
         return upcoming + past
 
+    #: The query parameters of the two lists' pages: ``?sida=2`` (upcoming), ``?tidigare=2``.
+    upcoming_page_param = "sida"
+    past_page_param = "tidigare"
+
     def get_context(self, request, *args, **kwargs):
+        """``upcoming_sessions`` and ``past_sessions`` are every date; ``upcoming_page`` and
+        ``past_page`` the page of each that is shown (``SERIES_SESSIONS_PER_PAGE`` dates, the
+        number from ``?sida=`` and ``?tidigare=``), a Django ``Page`` each. ``past_open`` says
+        whether the past dates, collapsed by default, are shown open."""
         context = super().get_context(request, *args, **kwargs)
         sessions = SimpleLazyObject(self.get_sessions)
+        if request is not None:
+            # The registration form of the same request shows the same dates: it reads them
+            # from here (registration/presentation.py) instead of fetching every date again.
+            request.__dict__.setdefault(SERIES_SESSIONS_MEMO, {})[self.pk] = sessions
+        per_page = webinar_settings.SERIES_SESSIONS_PER_PAGE
+        query = request.GET if request is not None else {}
         context["upcoming_sessions"] = SimpleLazyObject(lambda: sessions[0])
         context["past_sessions"] = SimpleLazyObject(lambda: sessions[1])
+        context["upcoming_page"] = SimpleLazyObject(
+            lambda: sessions_page(sessions[0], query.get(self.upcoming_page_param), per_page)
+        )
+        context["past_page"] = SimpleLazyObject(
+            lambda: sessions_page(sessions[1], query.get(self.past_page_param), per_page)
+        )
+        context["upcoming_page_param"] = self.upcoming_page_param
+        context["past_page_param"] = self.past_page_param
+        context["past_open"] = self.past_page_param in query
         return context
 
     def get_cache_boundaries(self, context, now):
@@ -378,6 +401,21 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         for session in context["upcoming_sessions"]:
             boundaries += [session.registration_opens_at, session.registration_closes_at]
         return boundaries
+
+
+#: The request attribute under which a series page keeps its dates, ``{page id: (upcoming,
+#: past)}``, for the registration form rendered in the same request.
+SERIES_SESSIONS_MEMO = "_wagtail_webinars_series_sessions"
+
+
+def sessions_page(sessions: list, number: str | None, per_page: int) -> DjangoPage:
+    """Page ``number`` of ``sessions``; the first for a number that is no page of the list
+    (missing, not a number, out of range), as the listing page does, never an error."""
+    paginator = Paginator(sessions, max(1, per_page))
+    try:
+        return paginator.page(number or 1)
+    except (PageNotAnInteger, EmptyPage):
+        return paginator.page(1)
 
 
 class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
@@ -625,6 +663,13 @@ class WebinarSessionPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         context["series"] = SimpleLazyObject(lambda: self.series)
         context["series_upcoming_sessions"] = SimpleLazyObject(
             lambda: self.series.get_sessions()[0] if self.series else []
+        )
+        # What the page lists of them: the soonest SERIES_SESSIONS_PER_PAGE, then a link to the
+        # series page, which pages through them all.
+        context["series_upcoming_shown"] = SimpleLazyObject(
+            lambda: context["series_upcoming_sessions"][
+                : webinar_settings.SERIES_SESSIONS_PER_PAGE
+            ]
         )
         context["computed_status"] = self.computed_status
         return context

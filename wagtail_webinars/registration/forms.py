@@ -34,7 +34,7 @@ from django.utils.translation import (
 
 from ..conf import webinar_settings
 from ..data import is_valid_code, municipality_choices
-from ..dates import format_timespan
+from ..dates import format_month, format_timespan
 from ..text import is_email_text, is_multiline, is_single_line
 from .services import RegistrationRequest
 
@@ -152,6 +152,47 @@ class NumberInput(InputMixin, forms.NumberInput):
 
 class CheckboxInput(InputMixin, forms.CheckboxInput):
     pass
+
+
+class SessionCheckboxes(forms.CheckboxSelectMultiple):
+    """The dates of a series form: Django's checkboxes, and for dates grouped by month (a
+    series with more open dates than ``SERIES_SESSIONS_PER_PAGE``) a fieldset with the month as
+    its legend for each group, so a screen reader says which month a date's box belongs to
+    (Django's own template gives a group an unattached ``<label>``)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        if not any(group for group, _options, _index in widget["optgroups"]):
+            return super().render(name, value, attrs, renderer)
+        parts = []
+        for group, options, _index in widget["optgroups"]:
+            boxes = format_html_join(
+                "",
+                '<div><label for="{}"><input type="checkbox" name="{}" value="{}"{}> {}</label></div>',
+                (
+                    (
+                        option["attrs"]["id"],
+                        option["name"],
+                        option["value"],
+                        mark_safe(_attrs_html(option["attrs"])),  # noqa: S308  escaped there
+                        option["label"],
+                    )
+                    for option in options
+                ),
+            )
+            parts.append(
+                format_html(
+                    '<fieldset class="ww-dates-group"><legend>{}</legend>{}</fieldset>',
+                    group,
+                    boxes,
+                )
+            )
+        element_id = widget["attrs"].get("id")
+        return format_html(
+            "<div{}>{}</div>",
+            format_html(' id="{}"', element_id) if element_id else "",
+            mark_safe("".join(parts)),  # noqa: S308  each part built with format_html
+        )
 
 
 class Textarea(PythonRenderedMixin, forms.Textarea):
@@ -504,20 +545,35 @@ class RegistrationForm(forms.Form):
         self.session_choices = list(sessions) if sessions is not None else None
         self.waitlisted_session_ids = {s.pk for s in waitlisted_sessions}
         if self.session_choices is not None:
-            self.fields["sessions"] = forms.TypedMultipleChoiceField(
-                label=_("Dates"),
-                help_text=_("Untick the dates you cannot attend."),
-                coerce=int,
-                choices=[
-                    (s.pk, self.session_option_label(s, s.pk in self.waitlisted_session_ids))
-                    for s in self.session_choices
-                ],
+            choices = [
+                (s, self.session_option_label(s, s.pk in self.waitlisted_session_ids))
+                for s in self.session_choices
+            ]
+            # Many dates are grouped by month, and none is ticked beforehand: nobody should
+            # find themselves registered for forty dates by sending the form as it came.
+            many = len(choices) > webinar_settings.SERIES_SESSIONS_PER_PAGE
+            if many:
+                by_month: dict[str, list] = {}
+                for session, label in choices:
+                    by_month.setdefault(format_month(session.start), []).append((session.pk, label))
+                field_choices = list(by_month.items())
+                initial = []
+                help_text = _("Tick the dates you want to attend.")
+            else:
+                field_choices = [(session.pk, label) for session, label in choices]
                 # A full date is not ticked for the visitor: nobody should land on a waiting
                 # list without choosing it.
-                initial=[
+                initial = [
                     s.pk for s in self.session_choices if s.pk not in self.waitlisted_session_ids
-                ],
-                widget=forms.CheckboxSelectMultiple,
+                ]
+                help_text = _("Untick the dates you cannot attend.")
+            self.fields["sessions"] = forms.TypedMultipleChoiceField(
+                label=_("Dates"),
+                help_text=help_text,
+                coerce=int,
+                choices=field_choices,
+                initial=initial,
+                widget=SessionCheckboxes,
                 error_messages={"required": _("Choose at least one date.")},
             )
         self.fields.update(self.field_builder_class(self.questions).formfields)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms as django_forms
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +24,8 @@ from .. import page_cache, shared_cache
 from ..conf import webinar_settings
 from ..dates import isoformat
 from ..language import visitor_language
-from ..models import Registration, RegistrationQuestion, RegistrationStatus
-from ..models.pages import WebinarSeriesPageMixin
+from ..models import RegistrationQuestion
+from ..models.pages import SERIES_SESSIONS_MEMO, WebinarSeriesPageMixin
 from ..pagemodel import series_page_model, session_page_model
 from . import services
 from .forms import ANSWER_PREFIX, HONEYPOT_FIELD, RegistrationForm, consent_version
@@ -47,12 +47,17 @@ def is_series(page) -> bool:
     return isinstance(page, WebinarSeriesPageMixin)
 
 
-def series_options(series) -> list[SessionOption]:
-    upcoming, _past = series.get_sessions()
+def series_options(series, upcoming: list | None = None) -> list[SessionOption]:
+    """The series' upcoming dates, each with its state; ``upcoming`` when the caller has read
+    them already (``series.get_sessions()[0]``)."""
+    if upcoming is None:
+        upcoming, _past = series.get_sessions()
     for session in upcoming:
         # The state looks up the session's series (for its capacity): we already hold it.
         session.__dict__["series"] = series
-    return [SessionOption(s, services.registration_state(s)) for s in upcoming]
+    # One grouped count for every date (services.registration_states), not one per date.
+    states = services.registration_states(upcoming)
+    return [SessionOption(s, states[s.pk]) for s in upcoming]
 
 
 def set_aside_closed_dates(
@@ -190,7 +195,12 @@ def _request_registration_context(request: HttpRequest | None, page) -> dict[str
         if request is not None:
             request._wagtail_webinars_registration = memo
     if page.pk not in memo:
-        memo[page.pk] = registration_context(page, with_form=False)
+        options = None
+        # The dates the series page itself has read for this request, if it has.
+        read = getattr(request, SERIES_SESSIONS_MEMO, {}).get(page.pk) if request else None
+        if read is not None and is_series(page):
+            options = series_options(page, upcoming=read[0])
+        memo[page.pk] = registration_context(page, with_form=False, options=options)
     return dict(memo[page.pk])
 
 
@@ -325,16 +335,7 @@ def _prefetch_sessions(
     parents.update(
         {s.__dict__["series"].path: s.__dict__["series"] for s in sessions if s.__dict__["series"]}
     )
-    counts = {
-        row["session_id"]: (row["taken"] or 0, row["waiting"])
-        for row in Registration.objects.filter(session_id__in=[s.pk for s in sessions])
-        .values("session_id")
-        .annotate(
-            taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
-            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
-        )
-        .order_by()
-    }
+    counts = services.count_registrations(s.pk for s in sessions)
     if not questions:
         return counts, {}
     page_ids = {s.pk for s in sessions} | {p.pk for p in parents.values()}

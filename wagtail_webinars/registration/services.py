@@ -16,14 +16,14 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, Subquery, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
@@ -224,11 +224,7 @@ def registration_state(
     if capacity is None:
         return RegistrationState(True, None, "", None, False, None)
     if places_taken is None or waiting is None:
-        counts = Registration.objects.filter(session_id=session.pk).aggregate(
-            taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
-            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
-        )
-        places_taken, waiting = counts["taken"] or 0, counts["waiting"]
+        places_taken, waiting = count_registrations([session.pk]).get(session.pk, (0, 0))
     places_left = max(0, capacity - places_taken)
     if places_left > 0 and waiting:
         # Free places that the first in line does not fit into stay theirs to wait for:
@@ -260,6 +256,49 @@ def registration_state(
             capacity,
         )
     return RegistrationState(False, "full", gettext("All places are taken."), 0, False, capacity)
+
+
+def count_registrations(session_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Places taken (confirmed) and registrations waiting, of each of ``session_ids``, in one
+    grouped query whatever their number; a session with no registrations is left out.
+
+    What a page, a form or the API shows about many dates at once (``registration_states()``);
+    ``register()`` counts under the lock with a query of its own (``_counting_query()``).
+    """
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    rows = (
+        Registration.objects.filter(session_id__in=ids)
+        .order_by()
+        .values("session_id")
+        .annotate(
+            taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            # COUNT(status), not COUNT(id): the index on (session, status, created_at)
+            # INCLUDE (places) (migration 0011) then answers it on PostgreSQL without reading
+            # the table.
+            waiting=Count("status", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+        .values_list("session_id", "taken", "waiting")
+    )
+    return {session_id: (taken or 0, waiting or 0) for session_id, taken, waiting in rows}
+
+
+def registration_states(
+    sessions: Iterable[Any], now: datetime.datetime | None = None
+) -> dict[int, RegistrationState]:
+    """``registration_state()`` of each of ``sessions``, keyed by page id, with one count query
+    for all of them (none when no date has a number of places): what a series page, its form and
+    the API show at 5 dates costs the same queries at 500."""
+    now = now or timezone.now()
+    sessions = list(sessions)
+    limited = [s.pk for s in sessions if effective_capacity(s) is not None]
+    counts = count_registrations(limited)
+    states = {}
+    for session in sessions:
+        taken, waiting = counts.get(session.pk, (0, 0))
+        states[session.pk] = registration_state(session, now, places_taken=taken, waiting=waiting)
+    return states
 
 
 def _window_state(
@@ -505,15 +544,28 @@ def _counting_query(session: Any, email_key: str) -> tuple[str, str, Any]:
     taken: building the SQL of three filtered aggregates costs more than running it, and every
     registration for the session waits while the lock is held.
     """
+    # The address's active registration, looked up through the unique constraint's own index
+    # (session, email_key) WHERE active: an uncorrelated subquery, run once (an InitPlan), so
+    # the counts beside it read only what the covering index holds.
+    duplicate = (
+        Registration.objects.filter(
+            session_id=session.pk, email_key=email_key, status__in=ACTIVE_STATUSES
+        )
+        .order_by()
+        .values("pk")[:1]
+    )
     counts = (
         Registration.objects.filter(session_id=session.pk)
         .order_by()
         .values("session_id")  # one group, this session
         .annotate(
+            # Sum(places) and Count(status), never a column outside the index on (session,
+            # status, created_at) INCLUDE (places): PostgreSQL answers from the index alone
+            # (an index-only scan) instead of reading every registration's row.
             taken=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
-            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+            waiting=Count("status", filter=Q(status=RegistrationStatus.WAITLISTED)),
             # The unique constraint allows at most one, so Max() is that one's id.
-            duplicate_id=Max("pk", filter=Q(email_key=email_key, status__in=ACTIVE_STATUSES)),
+            duplicate_id=Max(Subquery(duplicate)),
         )
         .values_list("taken", "waiting", "duplicate_id")
     )
