@@ -360,3 +360,42 @@ def test_the_vcl_for_several_app_processes_compiles_with_a_round_robin_director(
     assert compiled.returncode == 0, compiled.stderr[-2000:]
     assert "directors.round_robin()" in text
     assert text.count("backend app") == 2
+
+
+def test_the_app_reads_x_forwarded_for_as_the_tls_proxy_sent_it():
+    # Varnish appends its client (the TLS proxy) to X-Forwarded-For; the VCL takes that hop off,
+    # so the app's last address (ratelimit.client_address) is the visitor's, not the proxy's.
+    import http.server
+    import threading
+
+    if varnishd_path() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("varnishd is not installed (apt-get install varnish)")
+        pytest.skip("varnishd is not installed (apt-get install varnish)")
+
+    class Echo(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = (self.headers.get("X-Forwarded-For") or "").encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    cache = Varnish(f"127.0.0.1:{backend.server_address[1]}")
+    try:
+        _, seen = cache.get("/a", **{"X-Forwarded-For": "198.51.100.7"})
+        assert seen == "198.51.100.7"
+        _, seen = cache.get("/b", **{"X-Forwarded-For": "203.0.113.9, 198.51.100.7"})
+        assert seen == "203.0.113.9, 198.51.100.7"
+        # Without a proxy in front, Varnish's own client is all there is.
+        _, seen = cache.get("/c")
+        assert seen == "127.0.0.1"
+    finally:
+        cache.stop()
+        backend.shutdown()
+        backend.server_close()

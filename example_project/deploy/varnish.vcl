@@ -8,6 +8,8 @@ vcl 4.1;
 # so that wagtail.contrib.frontend_cache sends it a PURGE for every page a registration or a
 # publish changes. What it does, in order:
 #
+# - X-Forwarded-For reaches the app as the TLS proxy in front sent it (Varnish's own hop is
+#   taken off), so the visitor's address, not the proxy's, counts for the rate limits.
 # - PURGE from the addresses in the `purgers` ACL removes every copy of that path on that host,
 #   whatever its query string and language (a ban on the path: `?page=2`, `?utm_source=…`);
 #   from anywhere else it is refused with 405.
@@ -47,6 +49,13 @@ acl purgers {
 }
 
 sub vcl_recv {
+    # Varnish sits behind the TLS-terminating proxy, which names the visitor in
+    # X-Forwarded-For, and has appended that proxy's address to it. Take it off again, so the app
+    # reads the header as the proxy sent it: wagtail_webinars takes its last address as the
+    # visitor's (rate limits). Delete this if Varnish itself faces the internet.
+    if (req.restarts == 0 && req.http.X-Forwarded-For ~ ",") {
+        set req.http.X-Forwarded-For = regsub(req.http.X-Forwarded-For, "\s*,\s*[^,]*$", "");
+    }
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(405, "PURGE not allowed from this address"));
