@@ -39,9 +39,11 @@ case "$WW_DEPS" in
   *) die "WW_DEPS must be 'oldest' or 'newest', not '$WW_DEPS'." ;;
 esac
 
-# --- Debian packages: Chromium for the browser tests, gettext to compile the catalogue, npm for axe.
+# --- Debian packages: Chromium for the browser tests, gettext to compile the catalogue, npm for axe,
+# Varnish for the front-end cache tests (they start varnishd themselves; the service is not used).
 missing=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+command -v varnishd >/dev/null || [ -x /usr/sbin/varnishd ] || missing+=(varnish)
 command -v msgfmt >/dev/null || missing+=(gettext)
 command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then

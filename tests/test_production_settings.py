@@ -112,3 +112,41 @@ def test_an_unknown_tasks_backend_is_named():
         del ENVIRONMENT["TASKS_BACKEND"]
     assert result.returncode != 0
     assert "TASKS_BACKEND='celery'" in result.stderr
+
+
+FRONTEND_CACHE_READ_BACK = """
+import django
+django.setup()
+from django.apps import apps
+from django.conf import settings
+from wagtail_webinars.conf import webinar_settings
+print(webinar_settings.FRONTEND_CACHE, webinar_settings.FRONTEND_CACHE_MAX_AGE)
+print(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+print(apps.is_installed("wagtail.contrib.frontend_cache"))
+"""
+
+
+def test_frontend_cache_url_turns_on_the_cache_headers_and_purging_through_varnish():
+    env = {"FRONTEND_CACHE_URL": "http://127.0.0.1:6081", "FRONTEND_CACHE_MAX_AGE": "120"}
+    ENVIRONMENT.update(env)
+    try:
+        result = run(code=FRONTEND_CACHE_READ_BACK)
+        check = run("check", "--deploy", "--fail-level", "WARNING")
+    finally:
+        for key in env:
+            ENVIRONMENT.pop(key)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "True 120"
+    assert lines[1] == (
+        "{'varnish': {'BACKEND': 'wagtail.contrib.frontend_cache.backends.HTTPBackend', "
+        "'LOCATION': 'http://127.0.0.1:6081'}}"
+    )
+    assert lines[2] == "True"
+    assert check.returncode == 0, check.stderr + check.stdout
+
+
+def test_without_frontend_cache_url_there_is_no_front_end_cache():
+    result = run(code=FRONTEND_CACHE_READ_BACK, drop=["FRONTEND_CACHE_URL"])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[0] == "False 300"

@@ -288,8 +288,36 @@ def check_shared_cache(app_configs=None, **kwargs) -> list[Warning]:
     return messages
 
 
+def check_frontend_cache(app_configs=None, **kwargs) -> list[Warning]:
+    """``FRONTEND_CACHE`` on: something must purge the pages it lets a shared cache keep."""
+    if not webinar_settings.FRONTEND_CACHE:
+        return []
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return [
+            Warning(
+                f'{SETTING_NAME}["FRONTEND_CACHE"] is on but WAGTAILFRONTENDCACHE is not set: '
+                "nothing purges the front-end cache, so a registration's places left or a "
+                "published change shows only after FRONTEND_CACHE_MAX_AGE.",
+                hint="Configure WAGTAILFRONTENDCACHE with your cache's backend "
+                "(docs/deployment.md), or turn FRONTEND_CACHE off.",
+                id="wagtail_webinars.W030",
+            )
+        ]
+    if not apps.is_installed("wagtail.contrib.frontend_cache"):
+        return [
+            Warning(
+                "WAGTAILFRONTENDCACHE is set but wagtail.contrib.frontend_cache is not in "
+                "INSTALLED_APPS: the webinar pages are purged, the site's other pages are not "
+                "when they are published.",
+                hint='Add "wagtail.contrib.frontend_cache" to INSTALLED_APPS.',
+                id="wagtail_webinars.W031",
+            )
+        ]
+    return []
+
+
 #: Checks for ``manage.py check --deploy`` only.
-DEPLOY_CHECKS: tuple[Callable, ...] = (check_shared_cache,)
+DEPLOY_CHECKS: tuple[Callable, ...] = (check_shared_cache, check_frontend_cache)
 
 
 #: What both apps need: the page shell, the settings dict, the time zone, the frontend origins.

@@ -88,6 +88,14 @@ DEFAULTS: dict[str, Any] = {
     # Seconds a cached page fragment is kept; 0 turns fragment caching off, None keeps them until
     # a change makes them stale. Changes are picked up at once either way (see page_cache.py).
     "CACHE_TIMEOUT": 600,
+    # Let a shared front-end cache (Varnish, a CDN) keep the webinar pages: they are sent
+    # "Cache-Control: public, s-maxage=…" without a CSRF token (the registration form's POST is
+    # checked by its Origin instead), and purged through wagtail.contrib.frontend_cache when a
+    # registration changes what they show. See shared_cache.py and docs/deployment.md.
+    "FRONTEND_CACHE": False,
+    # Longest time (seconds) a shared cache may keep a webinar page; shorter when the clock
+    # changes the page sooner (registration opens or closes, the session starts or ends).
+    "FRONTEND_CACHE_MAX_AGE": 300,
     # Days after a session ends that webinars_purge_personal_data erases its registrants' names,
     # addresses and answers (counts, status, places and municipality stay). See docs/dataskydd.md.
     "PERSONAL_DATA_RETENTION_DAYS": 90,

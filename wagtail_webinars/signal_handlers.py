@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .models import ContactPerson, Notice, RegistrationQuestion, Speaker, TechnicalHelpFAQ
+from . import shared_cache
+from .models import (
+    ContactPerson,
+    Notice,
+    Registration,
+    RegistrationQuestion,
+    Speaker,
+    TechnicalHelpFAQ,
+)
 from .page_cache import bump_generation, bump_generation_for_page
 from .pagemodel import series_page_model, session_page_model
 
@@ -32,3 +40,13 @@ def connect() -> None:
     for name, signal in page_signals.items():
         signal.connect(bump_generation, dispatch_uid=f"wagtail_webinars.page_cache.page_{name}")
     post_delete.connect(bump_generation_for_page, dispatch_uid="wagtail_webinars.page_cache.delete")
+    # A shared front-end cache (FRONTEND_CACHE): registrations change the places a page shows.
+    for signal in (post_save, post_delete):
+        signal.connect(
+            shared_cache.registration_changed,
+            sender=Registration,
+            dispatch_uid=f"wagtail_webinars.shared_cache.registration.{signal is post_save}",
+        )
+    page_published.connect(
+        shared_cache.page_published, dispatch_uid="wagtail_webinars.shared_cache.page_published"
+    )

@@ -15,6 +15,8 @@ PostgreSQL, Redis, e-mail through a provider). `manage.py check --deploy` passes
 | `DEFAULT_FROM_EMAIL` | the sender | `Region X <webbinarier@example.se>` |
 | `ALLOWED_FRONTEND_ORIGINS` | comma-separated; the one list for our Origin check and CORS | `https://www.kommun.se` |
 | `WAGTAILADMIN_BASE_URL` | the admin's address, for links in e-mails | `https://webbinarier.example.se` |
+| `FRONTEND_CACHE_URL` | Varnish's own address: pages become cacheable and are purged there (`WAGTAILFRONTENDCACHE`); empty: no front-end cache | `http://127.0.0.1:6081` |
+| `FRONTEND_CACHE_MAX_AGE` | longest seconds Varnish keeps a page (default 300) | `300` |
 | `BEHIND_PROXY` | `1` when a TLS-terminating proxy sets `X-Forwarded-Proto` and `X-Forwarded-For` | `1` |
 | `LOG_LEVEL` | what reaches stderr (errors and warnings by default) | `INFO` |
 | `STATIC_ROOT` | where `collectstatic` puts the static files that the app serves (WhiteNoise) | `/srv/webinars/static` |
@@ -111,6 +113,23 @@ elif _tasks_backend:
 _origins = listed("ALLOWED_FRONTEND_ORIGINS")
 CORS_ALLOWED_ORIGINS = _origins
 WAGTAIL_WEBINARS = {**WAGTAIL_WEBINARS, "ALLOWED_FRONTEND_ORIGINS": _origins}
+
+# A front-end cache (Varnish, example_project/deploy/varnish.vcl): pages are sent cacheable and
+# purged through wagtail.contrib.frontend_cache's HTTP backend (docs/deployment.md).
+_frontend_cache_url = os.environ.get("FRONTEND_CACHE_URL", "").strip()
+if _frontend_cache_url:
+    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": _frontend_cache_url,
+        }
+    }
+    WAGTAIL_WEBINARS = {
+        **WAGTAIL_WEBINARS,
+        "FRONTEND_CACHE": True,
+        "FRONTEND_CACHE_MAX_AGE": int(os.environ.get("FRONTEND_CACHE_MAX_AGE", "300")),
+    }
 
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 

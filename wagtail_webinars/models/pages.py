@@ -32,7 +32,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
-from .. import blocks as webinar_blocks, page_cache
+from .. import blocks as webinar_blocks, page_cache, shared_cache
 from ..conf import webinar_settings
 from ..dates import admin_datetime
 from ..page_forms import WebinarPageForm
@@ -220,6 +220,21 @@ class WebinarPageMixin(models.Model):
             expires + datetime.timedelta(microseconds=1) if expires else None,
         ]
 
+    def serve(self, request, *args, **kwargs):
+        # Cache-Control for a shared front-end cache, when FRONTEND_CACHE is on (shared_cache.py).
+        return shared_cache.serve(self, request, super().serve(request, *args, **kwargs))
+
+    def get_shared_cache_boundaries(self, context, now: datetime.datetime):
+        """Moments after ``now`` at which the clock changes anything the page shows, the
+        registration form included: what a shared front-end cache may keep it until
+        (``shared_cache``). ``get_cache_boundaries()`` plus the registration window; override,
+        calling super(), as that one."""
+        return [
+            *self.get_cache_boundaries(context, now),
+            getattr(self, "registration_opens_at", None),
+            getattr(self, "registration_closes_at", None),
+        ]
+
     def get_speakers(self) -> list[PageSpeaker]:
         """Published speakers in editor order, with their photos' renditions, in a fixed number
         of queries whatever their number. A draft speaker (never published) is left out."""
@@ -378,6 +393,13 @@ class WebinarSeriesPageMixin(RegistrationSettingsMixin, WebinarPageMixin):
         boundaries = super().get_cache_boundaries(context, now)
         for session in context["upcoming_sessions"]:
             boundaries += [session.start, session.end + datetime.timedelta(microseconds=1)]
+        return boundaries
+
+    def get_shared_cache_boundaries(self, context, now):
+        # Each date's own registration window opens or closes its box in the series form.
+        boundaries = super().get_shared_cache_boundaries(context, now)
+        for session in context["upcoming_sessions"]:
+            boundaries += [session.registration_opens_at, session.registration_closes_at]
         return boundaries
 
 

@@ -18,8 +18,10 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from .. import shared_cache
 from ..conf import shell_context
 from ..formdata import form_data_problem
+from ..origin import is_allowed_origin
 from ..pagemodel import series_page_model, session_page_model
 from ..ratelimit import rate_limit_exceeded, retry_after
 from . import limits, services
@@ -37,12 +39,15 @@ RESULT_MAX_AGE = 60 * 60 * 24
 
 
 def _render_form_page(request: HttpRequest, page, form=None, status: int = 200) -> HttpResponse:
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "wagtail_webinars/registration/register.html",
         shell_context(page=page, registration=registration_context(page, form)),
         status=status,
     )
+    # Behind a shared front-end cache, what this view answers is never kept: a form with the
+    # visitor's errors and input, or the places left at this moment (docs/deployment.md).
+    return shared_cache.private(response) if shared_cache.enabled() else response
 
 
 def _result_url(
@@ -82,7 +87,24 @@ def _handle_post(request: HttpRequest, page) -> HttpResponse:
     refused = _refuse_unreadable_form(request, page)
     if refused is not None:
         return refused
+    if shared_cache.enabled():
+        # Pages kept by a shared front-end cache carry no CSRF token: the browser's Origin
+        # stands in for it, as for the JSON endpoints (origin.py). A cross-site POST is refused.
+        if not is_allowed_origin(request):
+            return _refuse_foreign_origin(request, page)
+        return _handle_readable_post(request, page)
     return csrf_protect(_handle_readable_post)(request, page)
+
+
+def _refuse_foreign_origin(request: HttpRequest, page) -> HttpResponse:
+    form = build_form(page, {})
+    form.refuse_unreadable(
+        gettext(
+            "The registration was not sent: it came from another website than this one. "
+            "Open the webinar's page here and register there."
+        )
+    )
+    return _render_form_page(request, page, form, status=403)
 
 
 def _handle_readable_post(request: HttpRequest, page) -> HttpResponse:
