@@ -71,6 +71,30 @@ def test_times_carry_the_webinars_zone_with_its_vtimezone(client, session):
     assert event.decoded("DTSTAMP").utcoffset() == datetime.timedelta(0)
 
 
+@pytest.mark.parametrize("zone", ["Europe/Stockholm", "America/New_York", "UTC"])
+def test_the_vtimezone_built_once_is_the_one_icalendar_builds_every_time(zone):
+    from wagtail_webinars.ical import add_missing_timezones
+
+    def calendar():
+        built = icalendar.Calendar()
+        for month in (1, 7):
+            event = icalendar.Event()
+            event.add(
+                "dtstart", datetime.datetime(2027, month, 1, 10, tzinfo=zoneinfo.ZoneInfo(zone))
+            )
+            built.add_component(event)
+        return built
+
+    theirs, ours, again = calendar(), calendar(), calendar()
+    theirs.add_missing_timezones()
+    add_missing_timezones(ours)
+    add_missing_timezones(again)
+    assert ours.to_ical() == theirs.to_ical() == again.to_ical()
+    # Each calendar has its own copy: changing one cannot change the next e-mail's.
+    for mine, next_ones in zip(ours.walk("VTIMEZONE"), again.walk("VTIMEZONE"), strict=True):
+        assert mine is not next_ones
+
+
 @pytest.mark.parametrize(
     ("day", "utc_hour"),
     [

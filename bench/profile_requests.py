@@ -1,0 +1,158 @@
+"""Where a registration's time goes: cProfile over N registrations through the JSON endpoint, in
+one process, through Django's test Client (middleware, view, form, service, e-mail), on the
+peer benchmark's settings (bench/peer_settings.py: PostgreSQL, Redis, rate limits on, e-mail to
+files).
+
+Usage, from the repo root (PostgreSQL and Redis on loopback; under a minute):
+
+    .venv-w8/bin/python bench/profile_requests.py                      # default setup
+    .venv-w8/bin/python bench/profile_requests.py --setup production   # e-mail queued
+    .venv-w8/bin/python bench/profile_requests.py --requests 500 --top 40 --sort tottime
+    .venv-w8/bin/python bench/profile_requests.py --feedback           # feedback answers
+
+It prints the mean wall time of a request without the profiler, the SQL queries and Redis
+commands of one request, and the top functions by cumulative (or ``--sort``) time over
+``--requests`` profiled requests. bench/PROFILE.md says what the profiles showed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import cProfile
+import itertools
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.registration_bench import prepare, registrant, warm_up_body  # noqa: E402
+
+DB = "ww_bench_profile"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--setup", choices=("default", "production"), default="default")
+    parser.add_argument("--feedback", action="store_true", help="profile feedback answers")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--sort", default="cumulative")
+    args = parser.parse_args()
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.peer_settings"
+    os.environ["WW_BENCH_DB"] = DB
+    os.environ["WW_BENCH_SETUP"] = args.setup
+    os.environ["WW_BENCH_MAIL_DIR"] = tempfile.mkdtemp(prefix="ww-bench-profile-mail-")
+    from bench.loadtest import drop_database, recreate_database
+
+    recreate_database(DB)
+    try:
+        run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(DB)
+
+
+def run(args: argparse.Namespace) -> None:
+    session_id = prepare(capacity=1_000_000)
+    import json
+
+    import redis
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    from wagtail_webinars.models import WebinarSessionPage
+
+    cache.clear()
+    home_id = WebinarSessionPage.objects.get(pk=session_id).get_parent().pk
+    client = Client(
+        HTTP_HOST="127.0.0.1", HTTP_ORIGIN="http://127.0.0.1", HTTP_ACCEPT_LANGUAGE="sv"
+    )
+    if args.feedback:
+        path = "/webinars/api/feedback/"
+
+        def body(n: int) -> dict:
+            return {
+                "page": home_id,
+                "helpful": False,
+                "comment": f"Kommentar nr {n}, 070-123 45 67",
+            }
+
+        warm_body = body
+    else:
+        path = f"/webinars/api/sessions/{session_id}/registrations/"
+        body, warm_body = registrant, warm_up_body
+    numbers = itertools.count()
+
+    def request(make) -> None:
+        response = client.post(
+            path, json.dumps(make(next(numbers))), content_type="application/json"
+        )
+        assert response.status_code == 201, (response.status_code, response.content[:300])
+
+    for _ in range(20):
+        request(warm_body)
+
+    # Redis commands of one request: every command and every pipeline is one round trip.
+    round_trips: collections.Counter = collections.Counter()
+    command = redis.Redis.execute_command
+    pipeline = redis.client.Pipeline.execute
+
+    def counted_command(self, *a, **k):
+        if not isinstance(self, redis.client.Pipeline):
+            round_trips[a[0]] += 1
+        return command(self, *a, **k)
+
+    def counted_pipeline(self, *a, **k):
+        round_trips["pipeline"] += 1
+        return pipeline(self, *a, **k)
+
+    redis.Redis.execute_command = counted_command
+    redis.client.Pipeline.execute = counted_pipeline
+    queries: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        request(body)
+    redis.Redis.execute_command = command
+    redis.client.Pipeline.execute = pipeline
+
+    began = time.perf_counter()
+    for _ in range(args.requests):
+        request(body)
+    wall = (time.perf_counter() - began) / args.requests
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(args.requests):
+        request(body)
+    profiler.disable()
+
+    what = "feedback answers" if args.feedback else f"registrations, {args.setup} setup"
+    print(f"{what}: {args.requests} requests through the test Client")
+    print(f"mean wall time without the profiler: {wall * 1000:.2f} ms per request")
+    print(
+        f"one request: {len(queries)} SQL queries, {sum(round_trips.values())} Redis round trips "
+        f"({dict(round_trips)})"
+    )
+    for sql in queries:
+        print("  SQL", sql[:160])
+    print()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
