@@ -29,6 +29,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+if "--code" in sys.argv:
+    # The package from another checkout (the code before a change), the bench from this one.
+    sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1])
+    import wagtail_webinars  # noqa: F401
 sys.path.insert(0, str(REPO))
 
 from bench.registration_bench import prepare, registrant, warm_up_body  # noqa: E402
@@ -43,7 +47,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--code", help="import wagtail_webinars from this checkout")
+    parser.add_argument(
+        "--compare",
+        metavar="CHECKOUT",
+        help="time this checkout's package against CHECKOUT's, alternately, without profiling",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --compare")
     args = parser.parse_args()
+    if args.compare:
+        compare(args)
+        return
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.peer_settings"
     os.environ["WW_BENCH_DB"] = DB
@@ -59,6 +73,35 @@ def main() -> None:
 
         connections.close_all()
         drop_database(DB)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Both checkouts in turn, ``--rounds`` times each: the median wall time of each."""
+    import re
+    import statistics
+    import subprocess
+
+    command = [sys.executable, __file__, "--setup", args.setup, "--requests", str(args.requests)]
+    command += ["--top", "0"] + (["--feedback"] if args.feedback else [])
+    times: dict[str, list[float]] = {"before": [], "after": []}
+    trips: dict[str, str] = {}
+    for _ in range(args.rounds):
+        for label, code in (("before", args.compare), ("after", str(REPO))):
+            output = subprocess.run(
+                [*command, "--code", code], capture_output=True, text=True, check=True
+            ).stdout
+            times[label].append(float(re.search(r"profiler: ([\d.]+) ms", output).group(1)))
+            trips[label] = re.search(r"one request: (.*)", output).group(1)
+    what = "feedback answers" if args.feedback else f"registrations, {args.setup} setup"
+    print(f"{what}, {args.requests} requests per run, {args.rounds} runs each, alternately")
+    for label in ("before", "after"):
+        print(
+            f"{label:>6} ({args.compare if label == 'before' else REPO}): median "
+            f"{statistics.median(times[label]):.2f} ms per request "
+            f"({', '.join(f'{t:.1f}' for t in times[label])}); {trips[label]}"
+        )
+    ratio = statistics.median(times["before"]) / statistics.median(times["after"])
+    print(f"speed-up: {ratio:.2f}x")
 
 
 def run(args: argparse.Namespace) -> None:

@@ -132,9 +132,16 @@ def cancel_url(registration: Registration, session: Any | None = None) -> str:
     """The absolute personal cancel link, on the session's own site."""
     session = session or registration.session
     path = reverse("wagtail_webinars:registration_cancel", kwargs={"token": registration.token})
-    site = session.get_site()
-    root = site.root_url if site is not None else getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    return f"{root.rstrip('/')}{path}"
+    return f"{site_root_url(session).rstrip('/')}{path}"
+
+
+def site_root_url(session: Any) -> str:
+    """The root URL of the session's site, from Wagtail's cached site root paths (kept on the
+    page instance): ``get_site()`` would read the Site row again for every e-mail."""
+    url_parts = session.get_url_parts()
+    if url_parts is not None and url_parts[1]:
+        return url_parts[1]
+    return getattr(settings, "WAGTAILADMIN_BASE_URL", "")
 
 
 def get_contacts(session: Any) -> list:
@@ -149,9 +156,7 @@ def absolute_url(session: Any, url: str) -> str:
     """``url`` (a document's, say) on the session's own site, for an e-mail."""
     if not url or "://" in url:
         return url
-    site = session.get_site()
-    root = site.root_url if site is not None else getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    return f"{root.rstrip('/')}{url}"
+    return f"{site_root_url(session).rstrip('/')}{url}"
 
 
 def get_after_broadcast(session: Any) -> list[dict[str, Any]]:
@@ -207,7 +212,9 @@ def get_email_context(email: RegistrationEmail) -> dict[str, Any]:
             if email.kind == EmailKind.UPDATE and session.is_rescheduled
             else ""
         ),
-        "after_broadcast": get_after_broadcast(session) if email.kind == EmailKind.FOLLOW_UP else [],
+        "after_broadcast": get_after_broadcast(session)
+        if email.kind == EmailKind.FOLLOW_UP
+        else [],
     }
 
 
