@@ -84,6 +84,7 @@ def compare(args: argparse.Namespace) -> None:
     command = [sys.executable, __file__, "--setup", args.setup, "--requests", str(args.requests)]
     command += ["--top", "0"] + (["--feedback"] if args.feedback else [])
     times: dict[str, list[float]] = {"before": [], "after": []}
+    cpu: dict[str, list[float]] = {"before": [], "after": []}
     trips: dict[str, str] = {}
     for _ in range(args.rounds):
         for label, code in (("before", args.compare), ("after", str(REPO))):
@@ -91,6 +92,7 @@ def compare(args: argparse.Namespace) -> None:
                 [*command, "--code", code], capture_output=True, text=True, check=True
             ).stdout
             times[label].append(float(re.search(r"profiler: ([\d.]+) ms", output).group(1)))
+            cpu[label].append(float(re.search(r"process ([\d.]+) ms", output).group(1)))
             trips[label] = re.search(r"one request: (.*)", output).group(1)
     what = "feedback answers" if args.feedback else f"registrations, {args.setup} setup"
     print(f"{what}, {args.requests} requests per run, {args.rounds} runs each, alternately")
@@ -98,10 +100,12 @@ def compare(args: argparse.Namespace) -> None:
         print(
             f"{label:>6} ({args.compare if label == 'before' else REPO}): median "
             f"{statistics.median(times[label]):.2f} ms per request "
-            f"({', '.join(f'{t:.1f}' for t in times[label])}); {trips[label]}"
+            f"({', '.join(f'{t:.1f}' for t in times[label])}), CPU "
+            f"{statistics.median(cpu[label]):.2f} ms; {trips[label]}"
         )
     ratio = statistics.median(times["before"]) / statistics.median(times["after"])
-    print(f"speed-up: {ratio:.2f}x")
+    cpu_ratio = statistics.median(cpu["before"]) / statistics.median(cpu["after"])
+    print(f"speed-up: wall time {ratio:.2f}x, CPU time {cpu_ratio:.2f}x")
 
 
 def run(args: argparse.Namespace) -> None:
@@ -172,10 +176,11 @@ def run(args: argparse.Namespace) -> None:
     redis.Redis.execute_command = command
     redis.client.Pipeline.execute = pipeline
 
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     for _ in range(args.requests):
         request(body)
     wall = (time.perf_counter() - began) / args.requests
+    cpu = (time.process_time() - cpu_began) / args.requests
 
     profiler = cProfile.Profile()
     profiler.enable()
@@ -185,7 +190,10 @@ def run(args: argparse.Namespace) -> None:
 
     what = "feedback answers" if args.feedback else f"registrations, {args.setup} setup"
     print(f"{what}: {args.requests} requests through the test Client")
-    print(f"mean wall time without the profiler: {wall * 1000:.2f} ms per request")
+    print(
+        f"mean wall time without the profiler: {wall * 1000:.2f} ms per request, "
+        f"CPU time of this process {cpu * 1000:.2f} ms"
+    )
     print(
         f"one request: {len(queries)} SQL queries, {sum(round_trips.values())} Redis round trips "
         f"({dict(round_trips)})"
