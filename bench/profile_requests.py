@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--setup", choices=("default", "production"), default="default")
     parser.add_argument("--feedback", action="store_true", help="profile feedback answers")
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--top", type=int, default=30, help="0: time only, no profile")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--code", help="import wagtail_webinars from this checkout")
     parser.add_argument(
@@ -183,10 +183,11 @@ def run(args: argparse.Namespace) -> None:
     cpu = (time.process_time() - cpu_began) / args.requests
 
     profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(args.requests):
-        request(body)
-    profiler.disable()
+    if args.top:
+        profiler.enable()
+        for _ in range(args.requests):
+            request(body)
+        profiler.disable()
 
     what = "feedback answers" if args.feedback else f"registrations, {args.setup} setup"
     print(f"{what}: {args.requests} requests through the test Client")
@@ -201,8 +202,9 @@ def run(args: argparse.Namespace) -> None:
     for sql in queries:
         print("  SQL", sql[:160])
     print()
-    stats = pstats.Stats(profiler, stream=sys.stdout)
-    stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
+    if args.top:
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":
