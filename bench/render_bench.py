@@ -79,8 +79,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--quick", action="store_true", help="80 iterations, 10 warm-up")
     args = parser.parse_args()
+    if args.quick:
+        args.iterations, args.warmup = 80, 10
+    measure(args.iterations, args.warmup)
 
+
+def results(quick: bool) -> list[dict]:
+    """The row of bench/run.py's table: the session page against the plain page (issue 13's
+    goal: at most 1.15x its time, at most 8 SQL queries)."""
+    numbers = measure(*((80, 10) if quick else (300, 30)))
+    ratio = numbers["session_ms"] / numbers["plain_ms"]
+    return [
+        {
+            "measure": "demo session page vs a plain Wagtail page with the same body (ms)",
+            "value": numbers["session_ms"],
+            "baseline": numbers["plain_ms"],
+            "ratio": ratio,
+            "goal": "<= 1.15x, <= 8 queries",
+            "ok": ratio <= 1.15 and numbers["session_queries"] <= 8,
+            "note": f"queries {numbers['session_queries']} vs {numbers['plain_queries']}",
+        }
+    ]
+
+
+def measure(iterations: int, warmup: int) -> dict:
+    """Build both pages, time them alternately, print the figures; the medians and queries."""
     import django
 
     django.setup()
@@ -117,20 +142,20 @@ def main() -> None:
     urls = {"session": session.url, "plain": plain.url, "no_form": no_form.url}
     queries = {}
     for name, url in urls.items():
-        for _ in range(args.warmup):
+        for _ in range(warmup):
             timed_get(client, url)
         with CaptureQueriesContext(connection) as captured:
             timed_get(client, url)
         queries[name] = len(captured)
 
     times: dict[str, list[float]] = {name: [] for name in urls}
-    for _ in range(args.iterations):
+    for _ in range(iterations):
         for name, url in urls.items():
             times[name].append(timed_get(client, url))
 
     session_ms = statistics.median(times["session"]) * 1000
     plain_ms = statistics.median(times["plain"]) * 1000
-    print(f"iterations: {args.iterations} of each page, after {args.warmup} warm-up requests")
+    print(f"iterations: {iterations} of each page, after {warmup} warm-up requests")
     print(
         f"plain Wagtail page (baseline): median {plain_ms:.2f} ms, {queries['plain']} SQL queries"
     )
@@ -143,6 +168,12 @@ def main() -> None:
         f"for reference, the session without its registration form: median {no_form_ms:.2f} ms, "
         f"{queries['no_form']} SQL queries, ratio {no_form_ms / plain_ms:.2f}"
     )
+    return {
+        "session_ms": session_ms,
+        "plain_ms": plain_ms,
+        "session_queries": queries["session"],
+        "plain_queries": queries["plain"],
+    }
 
 
 if __name__ == "__main__":
