@@ -116,7 +116,8 @@ def limits_retry_after(request: HttpRequest, limits: Iterable[Limit]) -> int | N
         ]
         refused = [wait for wait in waits if wait is not None]
         return max(refused) if refused else None
-    pipeline = cache._cache.get_client(None, write=True).pipeline(transaction=False)
+    # MULTI/EXEC, still one round trip: no INCR can meet a key that expired after its SET NX.
+    pipeline = cache._cache.get_client(None, write=True).pipeline(transaction=True)
     windows = []
     for group, rate, value in counters:
         limit, period = _split_rate(rate)
@@ -139,7 +140,7 @@ def rate_limit_exceeded(request: HttpRequest, group: str, setting: str) -> bool:
     """Count this request against ``group`` and say whether the visitor's network is over the
     limit. Call it once per request that should count; the HTML form and the JSON endpoint of
     one action share a group so that switching entrance does not reset it."""
-    return limit_retry_after(request, group, setting) is not None
+    return limits_retry_after(request, [Limit(group, setting)]) is not None
 
 
 def retry_after(request: HttpRequest, group: str, setting: str) -> int:
