@@ -29,15 +29,15 @@ sys.path.insert(0, str(REPO))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
 
-#: ``--quick``: the smallest and the largest size only.
-QUICK_SIZES = [5, 500]
+#: ``--quick``: two sizes, small enough for CI (the 0.5 s goal is checked at 500 only).
+QUICK_SIZES = [5, 100]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 100, 200, 500])
     parser.add_argument("--iterations", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="sizes 5 and 500, 3 iterations")
+    parser.add_argument("--quick", action="store_true", help="sizes 5 and 100, 3 iterations")
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.iterations = QUICK_SIZES, 3
@@ -58,8 +58,11 @@ def results(quick: bool) -> list[dict]:
             "value": measured[large][0],
             "baseline": measured[small][0],
             "ratio": per_session,
-            "goal": "linear (per session <= 1.0x), same queries, < 0.5 s",
-            "ok": per_session <= 1.0 and len(queries) == 1 and measured[large][0] < 0.5,
+            "goal": "linear (per session <= 1.0x), same queries"
+            + (", < 0.5 s" if large >= 500 else ""),
+            "ok": per_session <= 1.0
+            and len(queries) == 1
+            and (large < 500 or measured[large][0] < 0.5),
             "note": f"queries {sorted(queries)}",
         }
     ]
