@@ -45,6 +45,7 @@ import argparse
 import itertools
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -463,6 +464,7 @@ def measure(args: argparse.Namespace) -> dict:
             stop_gunicorn(server)
         drop_database(PEER_DB)
         drop_database(OURS_DB)
+        shutil.rmtree(work, ignore_errors=True)
 
     print(
         f"clients: {args.clients}, gunicorn sync workers: {args.workers} each side, "
