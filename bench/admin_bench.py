@@ -276,6 +276,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--quick", action="store_true", help="--small 300 --large 3000")
     parser.add_argument("--measure", choices=MEASURES, help=argparse.SUPPRESS)
     parser.add_argument("--populate", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -287,10 +288,62 @@ def main() -> None:
         populate(args.db, args.populate)
         return
 
+    if args.quick:
+        args.small, args.large = QUICK
+    collect(args.small, args.large, args.keep)
+
+
+#: ``--quick``: the same growth of ten, at sizes CI can fill in seconds.
+QUICK = (300, 3000)
+
+
+def results(quick: bool) -> list[dict]:
+    """The rows of bench/run.py's table: each measure at the large size against the small one,
+    with the growth it should show checked."""
+    small_n, large_n = QUICK if quick else (1000, 100_000)
+    measured = collect(small_n, large_n, keep=False)
+    small, large = measured[small_n], measured[large_n]
+    factor = large_n / small_n
+    rows = []
+    for what, label in (("list", "first page"), ("search", "search for a name")):
+        ratio = large[what]["seconds"] / small[what]["seconds"]
+        same_queries = large[what]["queries"] == small[what]["queries"]
+        rows.append(
+            {
+                "measure": f"admin registrations list, {label}: s at {large_n:,} vs {small_n:,} rows",
+                "value": large[what]["seconds"],
+                "baseline": small[what]["seconds"],
+                "ratio": ratio,
+                "goal": "constant (same queries, <= 2x)",
+                "ok": same_queries and ratio <= 2.0,
+                "note": f"queries {large[what]['queries']}/{small[what]['queries']}",
+            }
+        )
+    for what in ("csv", "xlsx"):
+        ratio = large[what]["seconds"] / small[what]["seconds"]
+        memory = large[what]["peak_mb"] / small[what]["peak_mb"]
+        flat = what == "xlsx" or memory <= 1.5
+        rows.append(
+            {
+                "measure": f"admin {what.upper()} export: s at {large_n:,} vs {small_n:,} rows",
+                "value": large[what]["seconds"],
+                "baseline": small[what]["seconds"],
+                "ratio": ratio,
+                "goal": f"linear (<= {factor * 1.5:g}x)"
+                + (", memory flat" if what == "csv" else ""),
+                "ok": ratio <= factor * 1.5 and flat,
+                "note": f"peak memory {memory:.2f}x ({large[what]['peak_mb']:.0f} MB)",
+            }
+        )
+    return rows
+
+
+def collect(small_n: int, large_n: int, keep: bool = False) -> dict[int, dict[str, dict]]:
+    """Fill a database per size, measure each, print the table; the numbers per size."""
     from bench.loadtest import drop_database
 
     results: dict[int, dict[str, dict]] = {}
-    for n in (args.small, args.large):
+    for n in (small_n, large_n):
         db_name = f"ww_bench_admin_{n}"
         t0 = time.perf_counter()
         subprocess.run(
@@ -298,10 +351,10 @@ def main() -> None:
         )
         print(f"{n:>7} registrations loaded in {time.perf_counter() - t0:.0f} s", flush=True)
         results[n] = {what: run_measure(db_name, what) for what in MEASURES}
-        if not args.keep:
+        if not keep:
             drop_database(db_name)
 
-    small, large = results[args.small], results[args.large]
+    small, large = results[small_n], results[large_n]
     print()
     print(
         f"{'measure':<8} {'rows':>7} {'time s':>8} {'1st byte':>8} {'queries':>7} "
@@ -315,8 +368,8 @@ def main() -> None:
                 f"{r['bytes'] / 1e6:>7.1f}"
             )
     print()
-    factor = args.large / args.small
-    print(f"ratios {args.large:,} / {args.small:,} rows (rows grew {factor:.0f}x):")
+    factor = large_n / small_n
+    print(f"ratios {large_n:,} / {small_n:,} rows (rows grew {factor:.0f}x):")
     for what in MEASURES:
         s, g = small[what], large[what]
         print(
@@ -324,6 +377,8 @@ def main() -> None:
             f"{g['queries']}/{s['queries']}   peak memory {g['peak_mb'] / s['peak_mb']:.2f}x "
             f"({g['peak_mb']:.0f} MB)"
         )
+
+    return results
 
 
 if __name__ == "__main__":

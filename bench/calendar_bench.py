@@ -29,12 +29,47 @@ sys.path.insert(0, str(REPO))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
 
+#: ``--quick``: two sizes, small enough for CI (the 0.5 s goal is checked at 500 only).
+QUICK_SIZES = [5, 100]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 100, 200, 500])
     parser.add_argument("--iterations", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="sizes 5 and 100, 3 iterations")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.iterations = QUICK_SIZES, 3
+    measure(args.sizes, args.iterations)
 
+
+def results(quick: bool) -> list[dict]:
+    """The row of bench/run.py's table: the largest feed's time per session against the
+    smallest's, the queries the same at every size."""
+    sizes = QUICK_SIZES if quick else [5, 50, 100, 200, 500]
+    measured = measure(sizes, 3 if quick else 5)
+    small, large = sizes[0], sizes[-1]
+    per_session = (measured[large][0] / large) / (measured[small][0] / small)
+    queries = {q for _elapsed, q in measured.values()}
+    return [
+        {
+            "measure": f"series calendar feed: s per session at {large} vs {small} sessions",
+            "value": measured[large][0],
+            "baseline": measured[small][0],
+            "ratio": per_session,
+            "goal": "linear (per session <= 1.0x), same queries"
+            + (", < 0.5 s" if large >= 500 else ""),
+            "ok": per_session <= 1.0
+            and len(queries) == 1
+            and (large < 500 or measured[large][0] < 0.5),
+            "note": f"queries {sorted(queries)}",
+        }
+    ]
+
+
+def measure(sizes: list[int], iterations: int) -> dict[int, tuple[float, int]]:
+    """Build a series per size, time its feed, print the table; (median s, queries) per size."""
     import django
 
     django.setup()
@@ -52,7 +87,7 @@ def main() -> None:
     home = ensure_wagtail_tree().root_page
     start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=1)
     feeds = {}
-    for size in args.sizes:
+    for size in sizes:
         series = home.add_child(
             instance=series_page_model()(title=f"Serie med {size} datum", slug=f"serie-{size}")
         )
@@ -80,17 +115,15 @@ def main() -> None:
         queries = len(captured.captured_queries)
         assert response.content.count(b"BEGIN:VEVENT") == size
         timings = []
-        for _ in range(args.iterations):
+        for _ in range(iterations):
             began = time.perf_counter()
             client.get(url)
             timings.append(time.perf_counter() - began)
         results[size] = (statistics.median(timings), queries)
 
-    base_size = args.sizes[0]
+    base_size = sizes[0]
     base_time = results[base_size][0]
-    print(
-        f"series feed, median of {args.iterations} requests each (baseline: {base_size} sessions)"
-    )
+    print(f"series feed, median of {iterations} requests each (baseline: {base_size} sessions)")
     print(f"{'sessions':>9} {'time':>10} {'queries':>8} {'time per session vs baseline':>30}")
     for size, (elapsed, queries) in results.items():
         per_session = (elapsed / size) / (base_time / base_size)
@@ -101,6 +134,7 @@ def main() -> None:
         f"queries constant: {'yes' if len(counts) == 1 else 'no'} ({sorted(counts)}); "
         f"{largest} sessions in {results[largest][0]:.3f} s (goal: under 0.5 s)"
     )
+    return results
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ under a minute):
 
 It creates a throw-away database (``ww_bench_feedback``), migrates it, publishes one page, and
 starts gunicorn (``--workers`` sync workers) on 127.0.0.1 with bench/feedback_settings.py (Redis
-db 14 as the cache). Then, in one run, it drives three phases of the same shape: the baseline view
+db 6 as the cache, or ``WW_BENCH_REDIS_DB``). Then, in one run, it drives three phases of the same
+shape: the baseline view
 (``POST /bench/baseline/``: parse the JSON, insert one row), the real endpoint (Origin and JSON
 checks, the rate-limit counter in Redis, validation with the page lookup, scrubbing of the
 comment's e-mail addresses, phone numbers and personal identity numbers, the de-duplication key
@@ -79,14 +80,49 @@ def prepare() -> int:
     return home.pk
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=8.0, help="per phase (bound)")
     parser.add_argument("--max-requests", type=int, default=3000, help="per phase (bound)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help=f"the sizes of {QUICK}")
+    return parser
 
+
+#: ``--quick``: small enough for CI, still every phase.
+QUICK = "--clients 8 --seconds 3 --max-requests 600 --workers 2"
+
+
+def results(quick: bool) -> list[dict]:
+    """The rows of bench/run.py's table (the interface every bench module has)."""
+    args = parser().parse_args(QUICK.split() if quick else [])
+    numbers = measure(args)
+    return [
+        {
+            "measure": "feedback answers/s vs a view that inserts one row",
+            "value": numbers["real"],
+            "baseline": numbers["baseline"],
+            "ratio": numbers["real"] / numbers["baseline"],
+            "goal": "for reference",
+            "ok": None if not numbers["problems"] else False,
+            "wrong": bool(numbers["problems"]),
+            "note": "; ".join(numbers["problems"])
+            or f"{args.clients} clients, {args.workers} workers, every answer scrubbed",
+        }
+    ]
+
+
+def main() -> None:
+    args = parser().parse_args()
+    if args.quick:
+        args = parser().parse_args(QUICK.split())
+    if measure(args)["problems"]:
+        sys.exit(1)
+
+
+def measure(args: argparse.Namespace) -> dict:
+    """Run the three phases, print what they measured; the rates and the problems found."""
     db_name = os.environ.setdefault("WW_BENCH_DB", "ww_bench_feedback")
     recreate_database(db_name)
     gunicorn = None
@@ -154,8 +190,9 @@ def main() -> None:
             problems.append(f"failed requests: {failed}")
         if problems:
             print("FAIL: " + "; ".join(problems))
-            sys.exit(1)
-        print("OK: every 201 is a stored, scrubbed answer")
+        else:
+            print("OK: every 201 is a stored, scrubbed answer")
+        return {"real": real, "baseline": baseline, "problems": problems}
     finally:
         stop_gunicorn(gunicorn)
         drop_database(db_name)

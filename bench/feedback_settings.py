@@ -22,7 +22,7 @@ DATABASES = {
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/14",
+        "LOCATION": f"redis://127.0.0.1:6379/{os.environ.get('WW_BENCH_REDIS_DB', '6')}",
         "KEY_PREFIX": "ww-bench-feedback",
     }
 }

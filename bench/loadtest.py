@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,10 +49,20 @@ def drop_database(name: str) -> None:
 
 
 def start_gunicorn(
-    port: int, workers: int, settings_module: str, wsgi_app: str
+    port: int,
+    workers: int,
+    settings_module: str,
+    wsgi_app: str,
+    *,
+    cwd: Path = REPO,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen:
-    """Start gunicorn with sync workers on 127.0.0.1:port and wait until it accepts connections."""
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings_module, PYTHONPATH=str(REPO))
+    """Start gunicorn with sync workers on 127.0.0.1:port and wait until it accepts connections.
+
+    ``cwd`` is the project's directory (on the Python path first); ``env`` adds variables."""
+    env = dict(
+        os.environ, **(env or {}), DJANGO_SETTINGS_MODULE=settings_module, PYTHONPATH=str(cwd)
+    )
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         wsgi_app,
@@ -61,7 +72,7 @@ def start_gunicorn(
         "--backlog", "256",
         "--log-level", "warning",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPO, env=env)
+    process = subprocess.Popen(command, cwd=cwd, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -81,20 +92,27 @@ def stop_gunicorn(process: subprocess.Popen | None) -> None:
         process.wait(30)
 
 
-def post(port: int, path: str, body: dict) -> int:
-    """POST a JSON body the way a same-origin frontend does; return the status code."""
+#: A CSRF secret for form posts: the cookie a browser got with the form, and the same value in
+#: the form's ``csrfmiddlewaretoken`` (Django accepts the unmasked secret).
+CSRF_SECRET = "benchbenchbenchbenchbenchbench42"
+
+
+def post(port: int, path: str, body: dict, *, form: bool = False) -> int:
+    """POST a JSON body the way a same-origin frontend does, or (``form``) the body as an HTML
+    form's fields the way a browser does, CSRF cookie and token included; return the status."""
+    headers = {"Origin": f"http://{HOST}:{port}", "Accept-Language": "sv"}
+    if form:
+        fields = {"csrfmiddlewaretoken": CSRF_SECRET, **body}
+        data = urllib.parse.urlencode(fields, doseq=True)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Cookie"] = f"csrftoken={CSRF_SECRET}"
+        headers["Referer"] = f"http://{HOST}:{port}{path}"
+    else:
+        data = json.dumps(body)
+        headers["Content-Type"] = "application/json"
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
-        conn.request(
-            "POST",
-            path,
-            body=json.dumps(body),
-            headers={
-                "Content-Type": "application/json",
-                "Origin": f"http://{HOST}:{port}",
-                "Accept-Language": "sv",
-            },
-        )
+        conn.request("POST", path, body=data, headers=headers)
         response = conn.getresponse()
         response.read()
         return response.status
@@ -111,11 +129,13 @@ def run_phase(
     seconds: float,
     max_requests: int,
     numbers: Iterator[int],
+    success: int = 201,
+    form: bool = False,
 ) -> tuple[float, collections.Counter]:
     """``clients`` threads post as fast as answers come, until time or count runs out.
 
-    Each request gets a body from ``make_body(n)`` with a fresh number. Returns (201 answers per
-    second, status counts).
+    Each request gets a body from ``make_body(n)`` with a fresh number (sent as an HTML form's
+    fields when ``form``). Returns (``success`` answers per second, status counts).
     """
     statuses: collections.Counter = collections.Counter()
     budget = itertools.count()
@@ -125,7 +145,7 @@ def run_phase(
     def client() -> None:
         while time.monotonic() < deadline and next(budget) < max_requests:
             try:
-                status = post(port, path, make_body(next(numbers)))
+                status = post(port, path, make_body(next(numbers)), form=form)
             except OSError as error:
                 status = type(error).__name__
             with lock:
@@ -137,9 +157,9 @@ def run_phase(
         thread.start()
     for thread in threads:
         thread.join()
-    return statuses[201] / (time.monotonic() - started), statuses
+    return statuses[success] / (time.monotonic() - started), statuses
 
 
-def failed_requests(*phases: collections.Counter) -> dict:
-    """Every answer other than 201, over all phases."""
-    return {k: v for statuses in phases for k, v in statuses.items() if k != 201}
+def failed_requests(*phases: collections.Counter, success: int = 201) -> dict:
+    """Every answer other than ``success``, over all phases."""
+    return {k: v for statuses in phases for k, v in statuses.items() if k != success}

@@ -93,16 +93,52 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="--small 300 --large 3000")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure)))
         return
 
+    if args.quick:
+        args.small, args.large = QUICK
+    sys.exit(0 if correct(collect(args.small, args.large)) else 1)
+
+
+#: ``--quick``: the same growth of ten, at sizes CI can fill in seconds.
+QUICK = (300, 3000)
+
+
+def results(quick: bool) -> list[dict]:
+    """The row of bench/run.py's table: the purge at the large size against the small one."""
+    small_n, large_n = QUICK if quick else (1000, 100_000)
+    measured = collect(small_n, large_n)
+    small, large = measured[small_n], measured[large_n]
+    factor = large_n / small_n
+    ratio = large["seconds"] / small["seconds"]
+    memory = large["peak_mb"] / small["peak_mb"]
+    right = correct(measured)
+    return [
+        {
+            "measure": f"purge of personal data: s at {large_n:,} vs {small_n:,} registrations",
+            "value": large["seconds"],
+            "baseline": small["seconds"],
+            "ratio": ratio,
+            "goal": f"linear (<= {factor * 1.5:g}x), memory flat",
+            "ok": right and ratio <= factor * 1.5 and memory <= 1.5,
+            "wrong": not right,
+            "note": f"peak memory {memory:.2f}x ({large['peak_mb']:.0f} MB)"
+            + ("" if right else "; WRONG: something left or counts changed"),
+        }
+    ]
+
+
+def collect(small_n: int, large_n: int) -> dict[int, dict]:
+    """Fill a database per size, purge it, print the table; the numbers per size."""
     from bench.loadtest import drop_database
 
     results = {}
-    for n in (args.small, args.large):
+    for n in (small_n, large_n):
         db_name = f"ww_bench_purge_{n}"
         subprocess.run(
             [
@@ -146,20 +182,24 @@ def main() -> None:
             f"{r['names_or_addresses_left']:>5} {'same' if r['counts_unchanged'] else 'DIFF':>7} "
             f"{r['peak_mb']:>8.0f} {r['own_mb']:>7.0f}"
         )
-    small, large = results[args.small], results[args.large]
+    small, large = results[small_n], results[large_n]
     print(
-        f"ratios {args.large:,} / {args.small:,} rows: time "
+        f"ratios {large_n:,} / {small_n:,} rows: time "
         f"{large['seconds'] / small['seconds']:.1f}x, peak memory "
         f"{large['peak_mb'] / small['peak_mb']:.2f}x ({large['peak_mb']:.0f} MB)"
     )
-    ok = all(
+    return results
+
+
+def correct(results: dict[int, dict]) -> bool:
+    """Every registration erased once, nothing left, the counts kept."""
+    return all(
         r["erased"] == n
         and r["second_run"] == 0
         and not r["names_or_addresses_left"]
         and r["counts_unchanged"]
         for n, r in results.items()
     )
-    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

@@ -96,15 +96,50 @@ def prepare(capacity: int) -> int:
     return session.pk
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10.0, help="per phase (bound)")
     parser.add_argument("--max-requests", type=int, default=3000, help="per phase (bound)")
     parser.add_argument("--capacity", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help=f"the sizes of {QUICK}")
+    return parser
 
+
+#: ``--quick``: small enough for CI, still every phase.
+QUICK = "--clients 8 --seconds 3 --max-requests 600 --capacity 100 --workers 2"
+
+
+def results(quick: bool) -> list[dict]:
+    """The rows of bench/run.py's table (the interface every bench module has)."""
+    args = parser().parse_args(QUICK.split() if quick else [])
+    numbers = measure(args)
+    return [
+        {
+            "measure": "registrations/s, JSON endpoint vs a view that inserts one row",
+            "value": numbers["real"],
+            "baseline": numbers["baseline"],
+            "ratio": numbers["real"] / numbers["baseline"],
+            "goal": "for reference",
+            "ok": None if not numbers["problems"] else False,
+            "wrong": bool(numbers["problems"]),
+            "note": "; ".join(numbers["problems"])
+            or f"{args.clients} clients, {args.workers} workers, no overbooking",
+        }
+    ]
+
+
+def main() -> None:
+    args = parser().parse_args()
+    if args.quick:
+        args = parser().parse_args(QUICK.split())
+    if measure(args)["problems"]:
+        sys.exit(1)
+
+
+def measure(args: argparse.Namespace) -> dict:
+    """Run the three phases, print what they measured; the rates and the problems found."""
     db_name = os.environ.setdefault("WW_BENCH_DB", "ww_bench_registration")
     recreate_database(db_name)
     gunicorn = None
@@ -174,8 +209,9 @@ def main() -> None:
             problems.append(f"failed requests: {failed}")
         if problems:
             print("FAIL: " + "; ".join(problems))
-            sys.exit(1)
-        print("OK: no overbooking, every 201 is a stored registration")
+        else:
+            print("OK: no overbooking, every 201 is a stored registration")
+        return {"real": real, "baseline": baseline, "problems": problems}
     finally:
         stop_gunicorn(gunicorn)
         drop_database(db_name)

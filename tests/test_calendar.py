@@ -71,6 +71,29 @@ def test_times_carry_the_webinars_zone_with_its_vtimezone(client, session):
     assert event.decoded("DTSTAMP").utcoffset() == datetime.timedelta(0)
 
 
+@pytest.mark.parametrize("zone", ["Europe/Stockholm", "America/New_York", "UTC"])
+def test_the_vtimezone_built_once_is_the_one_icalendar_builds_every_time(zone):
+    from wagtail_webinars.ical import add_timezones, calendar_bytes
+
+    def calendar():
+        built = icalendar.Calendar()
+        for month in (1, 7):
+            event = icalendar.Event()
+            event.add(
+                "dtstart", datetime.datetime(2027, month, 1, 10, tzinfo=zoneinfo.ZoneInfo(zone))
+            )
+            built.add_component(event)
+        return built
+
+    theirs, ours, again = calendar(), calendar(), calendar()
+    theirs.add_missing_timezones()
+    add_timezones(ours)
+    add_timezones(again)
+    assert ours.to_ical() == theirs.to_ical() == again.to_ical()
+    # The bytes copied in from the per-process cache are the ones written out each time.
+    assert calendar_bytes(ours) == calendar_bytes(again) == theirs.to_ical()
+
+
 @pytest.mark.parametrize(
     ("day", "utc_hour"),
     [

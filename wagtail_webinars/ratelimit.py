@@ -1,7 +1,8 @@
 """Rate limits for the public POST endpoints (registration, cancellation, feedback), counted
 per client network (``client_network()``: an IPv4 address, an IPv6 /64) or per a value the
 caller names; ``limit_retry_after()`` gives the seconds a 429's ``Retry-After`` says. How the
-registration limits fit together is ``registration/limits.py``.
+registration limits fit together is ``registration/limits.py``; ``limits_retry_after()`` counts
+several limits of one request in one round trip to Redis.
 
 Counts live in Django's cache through django-ratelimit, so they hold across processes and
 machines when the host's cache is shared (Redis, Memcached). django-ratelimit keys each counter
@@ -23,11 +24,25 @@ django-ratelimit's notation, ``"300/h"``; ``None`` switches a limit off.
 from __future__ import annotations
 
 import ipaddress
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
-from django_ratelimit.core import get_usage
+from django_ratelimit import ALL
+from django_ratelimit.core import (
+    EXPIRATION_FUDGE,
+    # django-ratelimit's own key and window rules, so that both ways count the same counters
+    # (tests/test_ratelimit.py checks that they do).
+    _get_window,
+    _make_cache_key,
+    _split_rate,
+    get_usage,
+)
 
 from .conf import webinar_settings
 
@@ -41,6 +56,7 @@ def limit_retry_after(
     *,
     value: str | None = None,
     increment: bool = True,
+    rate: str | None = None,
 ) -> int | None:
     """Count this request against ``group`` (unless ``increment`` is false: only look) and give
     the seconds until its window ends when the count is over the limit; None when it is not.
@@ -49,9 +65,9 @@ def limit_retry_after(
     ``"REGISTRATION_RATE_LIMIT"``. The counter is kept per client network (``client_network()``)
     unless ``value`` names what to count by instead (for example an e-mail address and a
     session); django-ratelimit stores only a hash of it. The seconds are what a 429 answer's
-    ``Retry-After`` says.
+    ``Retry-After`` says. ``rate`` given, it is used instead of the setting's.
     """
-    rate = getattr(webinar_settings, setting)
+    rate = rate or getattr(webinar_settings, setting)
     if not rate:
         return None
     key = _network_key if value is None else (lambda group, request: value)
@@ -62,11 +78,69 @@ def limit_retry_after(
     return usage["time_left"] if usage["time_left"] > 0 else 60
 
 
+@dataclass(frozen=True)
+class Limit:
+    """One counter for ``limits_retry_after()``: the group, the conf key of its rate, and what
+    it counts by (``None``: the client network)."""
+
+    group: str
+    setting: str
+    value: str | None = None
+
+
+def limits_retry_after(request: HttpRequest, limits: Iterable[Limit]) -> int | None:
+    """Count this request against every one of ``limits`` and give the longest wait of those
+    over their limit, or None when none is.
+
+    The same counters as ``limit_retry_after()`` (django-ratelimit's keys, windows and expiry),
+    counted together: on Django's Redis cache in one round trip (a pipeline of ``SET NX`` and
+    ``INCR`` per counter, where django-ratelimit makes three round trips per counter), on other
+    caches one counter after the other.
+    """
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return None
+    counters = []
+    for limit in limits:
+        rate = getattr(webinar_settings, limit.setting)
+        if not rate:
+            continue
+        value = client_network(request) if limit.value is None else limit.value
+        counters.append((GROUP_PREFIX + limit.group, rate, value))
+    if not counters:
+        return None
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    if not isinstance(cache, RedisCache):
+        waits = [
+            limit_retry_after(request, group.removeprefix(GROUP_PREFIX), "", value=value, rate=rate)
+            for group, rate, value in counters
+        ]
+        refused = [wait for wait in waits if wait is not None]
+        return max(refused) if refused else None
+    # MULTI/EXEC, still one round trip: no INCR can meet a key that expired after its SET NX.
+    pipeline = cache._cache.get_client(None, write=True).pipeline(transaction=True)
+    windows = []
+    for group, rate, value in counters:
+        limit, period = _split_rate(rate)
+        window = _get_window(value, period)
+        key = cache.make_and_validate_key(_make_cache_key(group, window, rate, value, ALL))
+        # django-ratelimit's add(key, 1) else incr(key): the same count and the same expiry.
+        pipeline.set(key, 0, nx=True, ex=period + EXPIRATION_FUDGE)
+        pipeline.incr(key)
+        windows.append((limit, window))
+    replies = pipeline.execute()
+    now = int(time.time())
+    refused = []
+    for (limit, window), count in zip(windows, replies[1::2], strict=True):
+        if count > limit:
+            refused.append(window - now if window - now > 0 else 60)
+    return max(refused) if refused else None
+
+
 def rate_limit_exceeded(request: HttpRequest, group: str, setting: str) -> bool:
     """Count this request against ``group`` and say whether the visitor's network is over the
     limit. Call it once per request that should count; the HTML form and the JSON endpoint of
     one action share a group so that switching entrance does not reset it."""
-    return limit_retry_after(request, group, setting) is not None
+    return limits_retry_after(request, [Limit(group, setting)]) is not None
 
 
 def retry_after(request: HttpRequest, group: str, setting: str) -> int:

@@ -108,6 +108,15 @@ def _attrs_html(attrs: Mapping[str, Any]) -> str:
     )
 
 
+#: Django's own message counts in a way no visitor asked for; this one says what to do. Lazy,
+#: so it is translated when shown; built once (``ngettext_lazy`` makes a new class per call).
+MAX_LENGTH_MESSAGE = ngettext_lazy(
+    "Write at most %(limit_value)d character.",
+    "Write at most %(limit_value)d characters.",
+    "limit_value",
+)
+
+
 class PythonRenderedMixin:
     """Renders the widget in Python, with the markup of Django's own widget template.
 
@@ -581,11 +590,7 @@ class RegistrationForm(forms.Form):
             if getattr(field, "max_length", None):
                 # Django's own message counts in a way no visitor asked for ("Säkerställ att
                 # det här värdet har högst …"); this one says what to do.
-                field.error_messages["max_length"] = ngettext_lazy(
-                    "Write at most %(limit_value)d character.",
-                    "Write at most %(limit_value)d characters.",
-                    "limit_value",
-                )
+                field.error_messages["max_length"] = MAX_LENGTH_MESSAGE
         self.order_fields(
             [
                 "name",

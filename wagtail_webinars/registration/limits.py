@@ -25,34 +25,37 @@ from collections.abc import Iterable
 from django.http import HttpRequest
 
 from ..models.registrations import email_key_for
-from ..ratelimit import limit_retry_after
+from ..ratelimit import Limit, limits_retry_after
 
 
 def refused_any_post(request: HttpRequest) -> int | None:
     """Count a registration POST against the network's hard cap, before the body is read."""
-    return limit_retry_after(request, "registration", "REGISTRATION_RATE_LIMIT")
+    return limits_retry_after(request, [Limit("registration", "REGISTRATION_RATE_LIMIT")])
 
 
 def refused_invalid(request: HttpRequest) -> int | None:
     """Count a POST whose input was refused; over the failure budget it is answered 429
     instead of 400. Valid registrations from the same network are not affected."""
-    return limit_retry_after(request, "registration.failed", "REGISTRATION_FAILURE_RATE_LIMIT")
+    return limits_retry_after(
+        request, [Limit("registration.failed", "REGISTRATION_FAILURE_RATE_LIMIT")]
+    )
 
 
 def refused_valid(request: HttpRequest, email: str, page_ids: Iterable[int]) -> int | None:
     """Count a valid registration against the network's budget and the budget of this e-mail
-    address for each webinar (a series registration names several)."""
-    waits = [
-        limit_retry_after(
-            request,
-            "registration.address",
-            "REGISTRATION_ADDRESS_RATE_LIMIT",
-            value=f"{email_key_for(email)}\x1f{page_id}",
-        )
-        for page_id in page_ids
-    ]
-    waits.append(
-        limit_retry_after(request, "registration.network", "REGISTRATION_NETWORK_RATE_LIMIT")
+    address for each webinar (a series registration names several): all in one round trip."""
+    key = email_key_for(email)
+    return limits_retry_after(
+        request,
+        [
+            *(
+                Limit(
+                    "registration.address",
+                    "REGISTRATION_ADDRESS_RATE_LIMIT",
+                    value=f"{key}\x1f{page_id}",
+                )
+                for page_id in page_ids
+            ),
+            Limit("registration.network", "REGISTRATION_NETWORK_RATE_LIMIT"),
+        ],
     )
-    refused = [wait for wait in waits if wait is not None]
-    return max(refused) if refused else None

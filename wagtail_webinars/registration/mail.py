@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import logging
 import time
 from collections.abc import Iterable
@@ -33,7 +34,7 @@ import django
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.utils import DNS_NAME
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -94,12 +95,40 @@ JOIN_LINK_KINDS = {
 
 def queue_email(registration: Registration, kind: str, key: str = "") -> RegistrationEmail:
     """Write the outbox row now (inside the caller's transaction) and enqueue the send task
-    once that transaction commits. If enqueueing fails, the row stays pending for
+    once that transaction commits (with django-tasks-db on the same database: in that
+    transaction, see ``_queue_shares_the_transaction()``). If enqueueing fails, the row stays pending for
     ``webinars_send_pending_mail``. A ``key`` (a reminder's offset, a change's SEQUENCE) is
     unique per registration and kind: writing it twice raises ``IntegrityError``."""
     email = RegistrationEmail.objects.create(registration=registration, kind=kind, key=key)
+    if _queue_shares_the_transaction():
+        # The task row commits with the outbox row, or neither does; no worker sees it before.
+        # A savepoint, so that a failed enqueue leaves the caller's transaction usable.
+        try:
+            with transaction.atomic():
+                send_registration_email.enqueue(email.pk)
+        except Exception:  # the row stays pending; the command sends it
+            logger.exception("Could not enqueue registration e-mail %s", email.pk)
+        return email
     transaction.on_commit(lambda: _enqueue_send(email.pk))
     return email
+
+
+def _queue_shares_the_transaction() -> bool:
+    """Whether the send task's backend is django-tasks-db writing its queue to the database of
+    the outbox, inside a transaction: then the task row is written in that transaction (one
+    commit per registration instead of two). Every other backend is enqueued at commit, so that
+    no worker (RQ, or the immediate backend) runs the task before the outbox row is there."""
+    classes = _tasks_db_classes()
+    if classes is None:
+        return False
+    database_backend, db_task_result = classes
+    if not isinstance(send_registration_email.get_backend(), database_backend):
+        return False
+    alias = router.db_for_write(RegistrationEmail)
+    return (
+        router.db_for_write(db_task_result) == alias
+        and transaction.get_connection(alias).in_atomic_block
+    )
 
 
 def queue_emails(registrations: list[Registration], kind: str, key: str) -> None:
@@ -127,6 +156,18 @@ def enqueue_batch_on_commit(email_ids: list[int]) -> None:
 
     if email_ids:
         transaction.on_commit(enqueue)
+
+
+@functools.cache
+def _tasks_db_classes() -> tuple[type, type] | None:
+    """django-tasks-db's backend and task model, or None where it cannot be imported (not
+    installed; on Django 5.2 without django-tasks' compat extra). Looked up once."""
+    try:
+        from django_tasks_db import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except Exception:
+        return None
+    return DatabaseBackend, DBTaskResult
 
 
 def _enqueue_send(email_id: int) -> None:
@@ -162,9 +203,16 @@ def sender_address() -> str:
 
 
 def _site_root(session: Any) -> str:
-    site = session.get_site()
-    root = site.root_url if site is not None else getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    return root.rstrip("/")
+    return site_root_url(session).rstrip("/")
+
+
+def site_root_url(session: Any) -> str:
+    """The root URL of the session's site, from Wagtail's cached site root paths (kept on the
+    page instance): ``get_site()`` would read the Site row again for every e-mail."""
+    url_parts = session.get_url_parts()
+    if url_parts is not None and url_parts[1]:
+        return url_parts[1]
+    return getattr(settings, "WAGTAILADMIN_BASE_URL", "")
 
 
 def cancel_url(
