@@ -12,7 +12,12 @@ import json
 import os
 
 from tests.settings import *  # noqa: F403
-from tests.settings import WAGTAIL_WEBINARS
+from tests.settings import INSTALLED_APPS, WAGTAIL_WEBINARS
+
+if os.environ.get("WW_DB") == "postgres":
+    # As a PostgreSQL host has it: Wagtail 8's search index needs it for `manage.py` commands,
+    # which run the system checks (pytest does not).
+    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = "127.0.0.1"
