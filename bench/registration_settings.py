@@ -24,7 +24,11 @@ DATABASES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WAGTAIL_WEBINARS = {
     "BASE_TEMPLATE": "base.html",
+    # The throughput of the endpoint itself, as its baseline (a view that inserts a row) has no
+    # limits: every client is 127.0.0.1, one network, which the per-network budgets would stop.
     "REGISTRATION_RATE_LIMIT": None,
+    "REGISTRATION_NETWORK_RATE_LIMIT": None,
+    "REGISTRATION_FAILURE_RATE_LIMIT": None,
     "CANCEL_RATE_LIMIT": None,
 }
 TASKS = {
