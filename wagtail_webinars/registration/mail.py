@@ -203,16 +203,12 @@ def sender_address() -> str:
 
 
 def _site_root(session: Any) -> str:
-    return site_root_url(session).rstrip("/")
-
-
-def site_root_url(session: Any) -> str:
-    """The root URL of the session's site, from Wagtail's cached site root paths (kept on the
-    page instance): ``get_site()`` would read the Site row again for every e-mail."""
+    """The root URL of the session's site without the final slash, from Wagtail's cached site
+    root paths (kept on the page instance): ``get_site()`` would read the Site row again for
+    every e-mail. ``WAGTAILADMIN_BASE_URL`` when the page has no site."""
     url_parts = session.get_url_parts()
-    if url_parts is not None and url_parts[1]:
-        return url_parts[1]
-    return getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+    root = url_parts[1] if url_parts is not None and url_parts[1] else None
+    return (root or getattr(settings, "WAGTAILADMIN_BASE_URL", "")).rstrip("/")
 
 
 def cancel_url(
