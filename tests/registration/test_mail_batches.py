@@ -120,6 +120,7 @@ def test_the_reminders_of_a_session_are_sent_in_the_same_queries_however_many(
     many.save()
     RegistrationEmail.objects.filter(kind=EmailKind.REMINDER).delete()
     RegistrationEmail.objects.update(state=EmailState.SENT)
+    warm_site_cache()
 
     def queries_to_remind(session) -> int:
         frozen.move_to(session.start - datetime.timedelta(minutes=30))
