@@ -186,10 +186,11 @@ def lazy_cache_version(page: Any, context: dict[str, Any]) -> Callable[[], str]:
     return functools.cache(functools.partial(cache_version, page, context))
 
 
-def cached_until_changed(key: str, compute: Callable[[], T]) -> T:
+def cached_until_changed(key: str, compute: Callable[[], T], *, keep_none: bool = True) -> T:
     """``compute()``, kept in the cache until the generation changes (something pages show was
     saved, published or deleted) or ``CACHE_TIMEOUT`` passes. For what every view of a page
-    reads outside its cached fragments: a session's series, the registration questions."""
+    reads outside its cached fragments: a session's series, the registration questions, the
+    page a registration is for. ``keep_none=False``: a ``None`` is computed again each time."""
     if not caching_enabled():
         return compute()
     cache = get_cache()
@@ -199,5 +200,6 @@ def cached_until_changed(key: str, compute: Callable[[], T]) -> T:
     if computed is not None and computed[0] == generation:
         return computed[1]
     value = compute()
-    cache.set(key, (generation, value), webinar_settings.CACHE_TIMEOUT)
+    if value is not None or keep_none:
+        cache.set(key, (generation, value), webinar_settings.CACHE_TIMEOUT)
     return value

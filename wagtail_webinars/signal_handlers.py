@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import shared_cache
@@ -40,6 +41,14 @@ def connect() -> None:
     for name, signal in page_signals.items():
         signal.connect(bump_generation, dispatch_uid=f"wagtail_webinars.page_cache.page_{name}")
     post_delete.connect(bump_generation_for_page, dispatch_uid="wagtail_webinars.page_cache.delete")
+    # A view restriction on a page or an ancestor closes the registration endpoints to the page
+    # (whose live, public page they keep in the cache).
+    for signal in (post_save, post_delete):
+        signal.connect(
+            bump_generation,
+            sender=PageViewRestriction,
+            dispatch_uid=f"wagtail_webinars.page_cache.restriction.{signal is post_save}",
+        )
     # A shared front-end cache (FRONTEND_CACHE): registrations change the places a page shows.
     for signal in (post_save, post_delete):
         signal.connect(

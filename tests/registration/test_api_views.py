@@ -163,6 +163,49 @@ def test_a_private_page_elsewhere_does_not_hide_the_session(client, home, sessio
     assert post(client, url(session), body()).status_code == 201
 
 
+# The endpoint keeps the live page in the page cache: what closes it must reach the next request.
+
+
+def test_a_restriction_added_after_a_registration_closes_the_endpoint(client, home, session):
+    assert post(client, url(session), body()).status_code == 201  # the page is now cached
+    PageViewRestriction.objects.create(page=home, restriction_type=PageViewRestriction.LOGIN)
+    response = post(client, url(session), body(email="other@kiruna.example"))
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    PageViewRestriction.objects.filter(page=home).delete()
+    assert post(client, url(session), body(email="other@kiruna.example")).status_code == 201
+
+
+def test_an_unpublished_session_is_not_found_right_after(client, session):
+    assert post(client, url(session), body()).status_code == 201
+    session.unpublish()
+    response = post(client, url(session), body(email="other@kiruna.example"))
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert Registration.objects.count() == 1
+
+
+def test_a_new_capacity_counts_from_the_next_registration(client, session):
+    session.registration_capacity = 2  # a registration of two places (one participant)
+    session.registration_waitlist = False
+    session.save_revision().publish()
+    assert post(client, url(session), body()).json()["status"] == "confirmed"
+    full = post(client, url(session), body(email="other@kiruna.example"))
+    assert (full.status_code, full.json()["code"]) == (409, "full")
+    session.registration_capacity = 4
+    session.save_revision().publish()
+    answer = post(client, url(session), body(email="other@kiruna.example"))
+    assert (answer.status_code, answer.json()["status"]) == (201, "confirmed")
+
+
+def test_the_cached_page_costs_no_page_query(client, session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post(client, url(session), body())
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, url(session), body(email="other@kiruna.example")).status_code == 201
+    assert not [q for q in queries.captured_queries if '"wagtailcore_page"' in q["sql"]]
+
+
 def test_unknown_session_returns_404(client, db, site):
     response = post(client, "/kalender/webbinarier/api/sessions/999999/registrations/", body())
     assert (response.status_code, response.json()["code"]) == (404, "not_found")

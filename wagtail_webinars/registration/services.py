@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -540,22 +541,41 @@ def _counting_query(session: Any, email_key: str) -> tuple[str, str, Any]:
     """The one query that ``register()`` runs under the lock: places taken, registrations
     waiting, and the id of the active registration from this address (or None).
 
-    Returned as (database alias, SQL, parameters), compiled by the ORM before the lock is
-    taken: building the SQL of three filtered aggregates costs more than running it, and every
-    registration for the session waits while the lock is held.
+    Returned as (database alias, SQL, parameters), before the lock is taken. The SQL is
+    compiled by the ORM once per database (``_counting_sql()``): building the SQL of three
+    filtered aggregates costs more than running it, and every registration for the session
+    waits while the lock is held.
     """
+    using = router.db_for_write(Registration)
+    sql, params = _counting_sql(using)
+    bound = tuple(
+        session.pk if p == _SESSION else email_key if p == _EMAIL_KEY else p for p in params
+    )
+    return using, sql, bound
+
+
+# The parameters of the compiled counting query that are bound per registration: values no
+# session id and no address can take (ids are positive; a key never holds a NUL).
+_SESSION = -7_301_118
+_EMAIL_KEY = "\x00email_key"
+
+
+@functools.cache
+def _counting_sql(using: str) -> tuple[str, tuple[Any, ...]]:
+    """``_counting_query()``'s SQL on the database ``using``, with its parameters; the session's
+    id and the address are ``_SESSION`` and ``_EMAIL_KEY``."""
     # The address's active registration, looked up through the unique constraint's own index
     # (session, email_key) WHERE active: an uncorrelated subquery, run once (an InitPlan), so
     # the counts beside it read only what the covering index holds.
     duplicate = (
         Registration.objects.filter(
-            session_id=session.pk, email_key=email_key, status__in=ACTIVE_STATUSES
+            session_id=_SESSION, email_key=_EMAIL_KEY, status__in=ACTIVE_STATUSES
         )
         .order_by()
         .values("pk")[:1]
     )
     counts = (
-        Registration.objects.filter(session_id=session.pk)
+        Registration.objects.filter(session_id=_SESSION)
         .order_by()
         .values("session_id")  # one group, this session
         .annotate(
@@ -569,9 +589,11 @@ def _counting_query(session: Any, email_key: str) -> tuple[str, str, Any]:
         )
         .values_list("taken", "waiting", "duplicate_id")
     )
-    using = router.db_for_write(Registration)
     sql, params = counts.query.get_compiler(using=using).as_sql()
-    return using, sql, params
+    placeholders = sum(1 for p in params if p in (_SESSION, _EMAIL_KEY))
+    if placeholders != 3:  # the session twice, the address once: else the SQL is not reusable
+        raise RuntimeError(f"The counting query binds {placeholders} placeholders, not 3.")
+    return sql, tuple(params)
 
 
 def _count(query: tuple[str, str, Any]) -> dict[str, int | None]:
