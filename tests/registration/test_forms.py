@@ -141,6 +141,19 @@ def test_municipality_must_come_from_the_official_list(session):
     assert "municipality_code" in form.errors
 
 
+@pytest.mark.parametrize("code", [" 0180", "0180 ", "Stockholm", "2584\x00", "9999"])
+def test_what_is_no_code_of_the_list_is_refused_by_the_field_itself(code):
+    field = RegistrationForm.base_fields["municipality_code"]
+    assert not field.valid_value(code)
+
+
+def test_a_form_that_sets_its_own_choices_is_checked_against_them(session):
+    form = form_for(session, valid_data(municipality_code="X1"))
+    form.fields["municipality_code"].choices = [("X1", "Egen organisation")]
+    assert form.fields["municipality_code"].valid_value("X1")
+    assert not form.fields["municipality_code"].valid_value("0180")
+
+
 @pytest.mark.parametrize("code", ["other", "25", "0180"])
 def test_other_organisation_regions_and_municipalities_are_accepted(session, code):
     assert form_for(session, valid_data(municipality_code=code)).is_valid()

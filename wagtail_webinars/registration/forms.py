@@ -22,6 +22,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.forms.utils import ErrorDict, flatatt
+from django.utils.choices import CallableChoiceIterator
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import (
@@ -443,6 +444,33 @@ def _municipality_field_choices() -> list:
     return [("", _("Choose municipality or region")), *municipality_choices()]
 
 
+@cache
+def _municipality_values() -> frozenset[str]:
+    values = set()
+    for value, label in _municipality_field_choices():
+        if isinstance(label, list | tuple):
+            values.update(str(v) for v, _label in label)
+        else:
+            values.add(str(value))
+    return frozenset(values)
+
+
+class MunicipalityChoiceField(forms.ChoiceField):
+    """The municipality list's field: a value is looked up in a set of the codes built once per
+    process, where ChoiceField normalises the 311 choices and walks them on every form (a tenth
+    of a registration's CPU time, bench/PROFILE.md). Other choices, set on a form's field,
+    are checked as ChoiceField checks them."""
+
+    def valid_value(self, value) -> bool:
+        choices = self._choices
+        if (
+            isinstance(choices, CallableChoiceIterator)
+            and choices.func is _municipality_field_choices
+        ):
+            return str(value) in _municipality_values()
+        return super().valid_value(value)
+
+
 def session_choice_label(session) -> str:
     """ "Det demokratiska samtalet, tisdag 13 mars 2027 kl. 10.00–11.30"."""
     return f"{session.title}, {format_timespan(session.start, session.end)}"
@@ -493,7 +521,7 @@ class RegistrationForm(forms.Form):
         error_messages={"required": _("Write the name of your organisation.")},
         widget=TextInput(attrs={"autocomplete": "organization"}),
     )
-    municipality_code = forms.ChoiceField(
+    municipality_code = MunicipalityChoiceField(
         label=_("Municipality or region"),
         # A callable, so each form copies a reference rather than 311 choices.
         choices=_municipality_field_choices,
