@@ -30,6 +30,7 @@ from wagtail.admin.panels import (
 from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .. import blocks as webinar_blocks, page_cache, shared_cache
@@ -749,7 +750,23 @@ class WebinarListingPageMixin(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
-class WebinarPageManager(PageManager):
+class WebinarPageQuerySet(PageQuerySet):
+    """A page queryset that drops the join of the locale when ``only()`` leaves the locale out:
+    Django 6.1 refuses a field both deferred and joined, and django-treebeard deletes pages
+    through ``.only("path", "depth", "numchild")`` (without this, deleting a session or a
+    series failed with a FieldError)."""
+
+    def only(self, *fields):
+        clone = super().only(*fields)
+        related = clone.query.select_related
+        keeps_locale = any(f == "locale" or f.startswith("locale__") for f in fields)
+        if isinstance(related, dict) and "locale" in related and not keeps_locale:
+            rest = {k: v for k, v in related.items() if k != "locale"}
+            clone.query.select_related = rest or False
+        return clone
+
+
+class WebinarPageManager(PageManager.from_queryset(WebinarPageQuerySet)):
     """Joins each page's locale. Wagtail's API v2 reads ``page.locale`` for every page of a
     ``?type=`` listing, through this manager; without the join that is one query per page.
     A site that builds its own pages from our mixins can use it as ``objects`` too."""
