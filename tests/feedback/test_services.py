@@ -137,6 +137,33 @@ def test_an_unpublished_page_is_refused(home):
     assert "page" in submit(page=draft.pk, helpful=True).errors
 
 
+def test_a_page_unpublished_after_an_answer_is_refused_at_once(home):
+    page = WebinarSessionPageFactory(parent=home)
+    assert submit(page=page.pk, helpful=True).status == "saved"  # the page is now kept
+    page.unpublish()
+    assert "page" in submit(page=page.pk, helpful=False).errors
+
+
+def test_a_page_deleted_after_an_answer_is_refused_at_once(home):
+    page = WebinarSessionPageFactory(parent=home)
+    page_id = page.pk
+    assert submit(page=page_id, helpful=True).status == "saved"
+    page.delete()
+    assert "page" in submit(page=page_id, helpful=False).errors
+
+
+def test_an_answer_after_a_new_publication_records_the_new_time(home, frozen):
+    page = WebinarSessionPageFactory(parent=home)
+    page.save_revision().publish()
+    submit(page=page.pk, helpful=True)
+    frozen.shift(datetime.timedelta(days=1))
+    page.save_revision().publish()
+    page.refresh_from_db()
+    submit(page=page.pk, helpful=False, request=a_request(ip="192.0.2.11"))
+    latest = Feedback.objects.latest("pk")
+    assert latest.page_published_at == page.last_published_at
+
+
 def test_a_path_must_be_a_local_path(site):
     assert "path" in submit(path="https://evil.example/", helpful=True).errors
     assert "path" in submit(path="//evil.example/", helpful=True).errors

@@ -18,10 +18,11 @@ class WagtailWebinarsFeedbackConfig(AppConfig):
 
         from .. import checks as kernel_checks
         from ..conf import reload_webinar_settings
-        from . import page_switch
+        from . import live_pages, page_switch
 
         setting_changed.connect(reload_webinar_settings, dispatch_uid="wagtail_webinars.conf")
         page_switch.connect()
+        live_pages.connect()
         for check in kernel_checks.FEEDBACK_CHECKS:
             checks.register(check, "wagtail_webinars")
         for check in kernel_checks.DEPLOY_CHECKS:

@@ -15,7 +15,6 @@ import dataclasses
 from typing import Any
 from urllib.parse import urlsplit
 
-import swapper
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -28,6 +27,7 @@ from django.utils.translation import gettext
 from ..conf import webinar_settings
 from ..ratelimit import client_address, rate_limit_exceeded, retry_after
 from ..text import is_multiline, is_single_line
+from .live_pages import live_page
 from .models import COMMENT_MAX_LENGTH, Feedback
 from .scrub import scrub_path, scrub_query_string, scrub_text
 
@@ -161,7 +161,6 @@ class FeedbackService:
         """The live page ``value`` names (an id), or None; adds to ``errors`` when unknown."""
         if value in (None, ""):
             return None
-        page_model = swapper.load_model("wagtailcore", "Page")
         page_id = None
         if isinstance(value, int) and not isinstance(value, bool):
             page_id = value
@@ -171,7 +170,7 @@ class FeedbackService:
             page_id = int(value)
         page = None
         if page_id is not None and 0 < page_id <= PAGE_ID_MAX:
-            page = page_model.objects.live().filter(pk=page_id).first()
+            page = live_page(page_id)
         if page is None:
             errors.setdefault("page", []).append(
                 gettext("There is no published page with this id.")
