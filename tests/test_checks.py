@@ -150,6 +150,16 @@ def test_w020_under_check_deploy_when_limits_count_per_process():
     assert "de-duplication" in warning.msg
 
 
+@override_settings(CACHES={"default": REDIS, "pages": LOCMEM})
+def test_w020_names_the_page_cache_when_it_is_per_process():
+    with override_settings(WAGTAIL_WEBINARS={"CACHE_ALIAS": "pages"}):
+        (warning,) = checks.check_shared_cache()
+        assert "'pages'" in warning.msg
+        assert "registrations" in warning.msg
+    with override_settings(WAGTAIL_WEBINARS={"CACHE_ALIAS": "pages", "CACHE_TIMEOUT": 0}):
+        assert checks.check_shared_cache() == []
+
+
 @override_settings(CACHES={"default": LOCMEM})
 def test_w020_only_under_check_deploy():
     assert "wagtail_webinars.W020" not in ids(run_checks(tags=["wagtail_webinars"]))

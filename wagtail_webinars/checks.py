@@ -271,6 +271,11 @@ def check_shared_cache(app_configs=None, **kwargs) -> list[Warning]:
         "the rate limits"
     )
     uses.setdefault("default", []).append("the feedback widget's de-duplication")
+    if webinar_settings.CACHE_TIMEOUT != 0:
+        # A publish in one process must reach the page that another reads for a registration.
+        uses.setdefault(webinar_settings.CACHE_ALIAS, []).append(
+            "the pages that registrations and feedback answers read from the cache"
+        )
     messages = []
     for alias, users in sorted(uses.items()):
         backend = caches.get(alias, {}).get("BACKEND", PER_PROCESS_CACHES[0])
