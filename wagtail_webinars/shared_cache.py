@@ -226,6 +226,16 @@ def registration_changed(
     session = instance._state.fields_cache.get("session")
     if session is not None and session.effective_registration_capacity() is None:
         return
+    # Before the commit as well as after it (flush()): a page that read the places before the
+    # commit and checked its group's counter after the commit but before the purge's bump was
+    # kept with the old count, its copy reaching Varnish after the PURGE. Bumped now, only a
+    # render that had ended before this row was inserted, yet reaches Varnish after the whole
+    # commit and purge, can still be kept stale (for FRONTEND_CACHE_MAX_AGE at most). Rolled
+    # back, the bump costs one render unkept.
+    try:
+        bump_groups(_registration_targets(instance.session_id)[1])
+    except Exception:
+        logger.exception("Could not mark the webinar pages' copies as stale")
     _schedule(using, "registration_sessions", instance.session_id)
 
 
@@ -330,6 +340,17 @@ def _registration_targets(session_id: int) -> tuple[list[str], list[int]]:
     )
 
 
+def bump_groups(groups: Iterable[int]) -> None:
+    """Move the counters of these pages' groups: a page rendering now is not kept."""
+    cache = page_cache.get_cache()
+    for page_id in groups:
+        key = GROUP_KEY.format(page_id)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, page_cache._new_generation(), None)
+
+
 def flush(pending: _Pending) -> list[str]:
     """Purge what a committed transaction changed, now. Returns the URLs purged. A failing
     backend is logged, never raised: the registration is committed whatever the cache says."""
@@ -351,13 +372,7 @@ def flush(pending: _Pending) -> list[str]:
             found_urls, found_groups = purge_targets(published)
             urls.update(found_urls)
             groups.update(found_groups)
-        cache = page_cache.get_cache()
-        for page_id in groups:
-            key = GROUP_KEY.format(page_id)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, page_cache._new_generation(), None)
+        bump_groups(groups)
         # .call(), not .enqueue() (which PurgeBatch.purge() does): the next visitor must see it.
         purge_urls_from_cache_task.call(sorted(urls))
         return sorted(urls)
