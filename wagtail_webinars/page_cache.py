@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
-import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -30,6 +29,7 @@ from django.core.cache import caches
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from . import generations
 from .conf import webinar_settings
 
 GENERATION_KEY = "wagtail_webinars:page-cache:generation"
@@ -49,32 +49,16 @@ def caching_enabled() -> bool:
     return webinar_settings.CACHE_TIMEOUT != 0
 
 
-def _new_generation() -> int:
-    # Not 1: after an eviction of the counter, restarting from a small number could bring back
-    # fragments stored under an earlier generation.
-    return time.time_ns()
-
-
 def get_generation(cache, stored: dict[str, Any]) -> int:
     """The generation from a ``get_many()`` result, set first if the cache had none."""
-    generation = stored.get(GENERATION_KEY)
-    if generation is None:
-        generation = _new_generation()
-        # add(): a concurrent request may have set it first; then read theirs.
-        if not cache.add(GENERATION_KEY, generation, None):
-            generation = cache.get(GENERATION_KEY, generation)
-    return generation
+    return generations.current(cache, GENERATION_KEY, stored)
 
 
 def bump_generation(**kwargs: Any) -> None:
     """Make every cached fragment stale. A receiver for the signals wired in ``apps.py``."""
     if not caching_enabled():
         return
-    cache = get_cache()
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not in the cache (evicted, or never set)
-        cache.set(GENERATION_KEY, _new_generation(), None)
+    generations.bump(get_cache(), GENERATION_KEY)
 
 
 def bump_generation_for_page(instance: Any = None, **kwargs: Any) -> None:
@@ -193,13 +177,11 @@ def cached_until_changed(key: str, compute: Callable[[], T], *, keep_none: bool 
     page a registration is for. ``keep_none=False``: a ``None`` is computed again each time."""
     if not caching_enabled():
         return compute()
-    cache = get_cache()
-    stored = cache.get_many([GENERATION_KEY, key])
-    generation = get_generation(cache, stored)
-    computed = stored.get(key)
-    if computed is not None and computed[0] == generation:
-        return computed[1]
-    value = compute()
-    if value is not None or keep_none:
-        cache.set(key, (generation, value), webinar_settings.CACHE_TIMEOUT)
-    return value
+    return generations.kept_until_changed(
+        get_cache(),
+        GENERATION_KEY,
+        key,
+        compute,
+        webinar_settings.CACHE_TIMEOUT,
+        keep_none=keep_none,
+    )

@@ -45,7 +45,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from . import page_cache
+from . import generations, page_cache
 from .conf import webinar_settings
 
 logger = logging.getLogger(__name__)
@@ -186,18 +186,24 @@ class _FlushOnCommit:
         flush(self.pending)
 
 
-def _schedule(using: str, field: str, page_id: int) -> None:
-    connection = transaction.get_connection(using)
+def _waiting_flush(connection: Any) -> _FlushOnCommit | None:
+    """The flush the connection's open transaction will run when it commits, if it has one.
+    Django drops the callbacks of a transaction (or savepoint) that rolls back, so a
+    rolled-back change never purges."""
     current = getattr(connection, "_wagtail_webinars_purge", None)
-    # Still waiting for this transaction's commit? Django drops the callbacks of a transaction
-    # (or savepoint) that rolls back, so a rolled-back change never purges.
     waiting = (
         current is not None
         and not current.done
         and connection.in_atomic_block
         and any(entry[1] is current for entry in connection.run_on_commit)
     )
-    if waiting:
+    return current if waiting else None
+
+
+def _schedule(using: str, field: str, page_id: int) -> None:
+    connection = transaction.get_connection(using)
+    current = _waiting_flush(connection)
+    if current is not None:
         getattr(current.pending, field).add(page_id)
         return
     current = connection._wagtail_webinars_purge = _FlushOnCommit()
@@ -226,16 +232,22 @@ def registration_changed(
     session = instance._state.fields_cache.get("session")
     if session is not None and session.effective_registration_capacity() is None:
         return
-    # Before the commit as well as after it (flush()): a page that read the places before the
-    # commit and checked its group's counter after the commit but before the purge's bump was
-    # kept with the old count, its copy reaching Varnish after the PURGE. Bumped now, only a
-    # render that had ended before this row was inserted, yet reaches Varnish after the whole
-    # commit and purge, can still be kept stale (for FRONTEND_CACHE_MAX_AGE at most). Rolled
-    # back, the bump costs one render unkept.
-    try:
-        bump_groups(_registration_targets(instance.session_id)[1])
-    except Exception:
-        logger.exception("Could not mark the webinar pages' copies as stale")
+    # Inside a transaction, its first change of the session also moves the group's counter
+    # now, before the commit, not only at the purge after it (flush()): a page that had read
+    # the places before the commit and checked the counter between the commit and the purge's
+    # bump was kept with the old count, its copy reaching Varnish after the PURGE. A render that
+    # reads the places and checks the counter both before this bump, or both between it and the
+    # purge's, and whose copy still reaches Varnish after the PURGE, is kept stale (for
+    # FRONTEND_CACHE_MAX_AGE at most). Rolled back, the bump costs one render unkept.
+    connection = transaction.get_connection(using)
+    waiting = _waiting_flush(connection)
+    if connection.in_atomic_block and (
+        waiting is None or instance.session_id not in waiting.pending.registration_sessions
+    ):
+        try:
+            bump_groups(_registration_targets(instance.session_id)[1])
+        except Exception:
+            logger.exception("Could not mark the webinar pages' copies as stale")
     _schedule(using, "registration_sessions", instance.session_id)
 
 
@@ -344,11 +356,7 @@ def bump_groups(groups: Iterable[int]) -> None:
     """Move the counters of these pages' groups: a page rendering now is not kept."""
     cache = page_cache.get_cache()
     for page_id in groups:
-        key = GROUP_KEY.format(page_id)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, page_cache._new_generation(), None)
+        generations.bump(cache, GROUP_KEY.format(page_id))
 
 
 def flush(pending: _Pending) -> list[str]:

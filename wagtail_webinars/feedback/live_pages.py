@@ -5,12 +5,12 @@ bench/PROFILE.md).
 What is kept is invalidated by a generation counter that every publish, unpublish, move and
 deletion of a page bumps (``connect()``, from ``AppConfig.ready()``), in the cache every app
 process shares; ``WAGTAIL_WEBINARS["CACHE_TIMEOUT"]`` bounds how long, and ``0`` turns it off.
-The feedback app's own counter: it runs without the webinar app and its page cache.
+The feedback app's own counter (kernel ``generations``): it runs without the webinar app and
+its page cache.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import swapper
@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from .. import generations
 from ..conf import webinar_settings
 
 GENERATION_KEY = "wagtail_webinars:feedback:pages-generation"
@@ -29,22 +30,14 @@ def live_page(page_id: int) -> Any | None:
     None. Kept until a page is published, unpublished, moved or deleted; None is not kept."""
     if webinar_settings.CACHE_TIMEOUT == 0:
         return _read(page_id)
-    key = PAGE_KEY.format(page_id)
-    stored = cache.get_many([GENERATION_KEY, key])
-    generation = stored.get(GENERATION_KEY)
-    if generation is None:
-        # Not 1: after an eviction of the counter, restarting from a small number could bring
-        # back a page kept under an earlier generation.
-        generation = time.time_ns()
-        if not cache.add(GENERATION_KEY, generation, None):
-            generation = cache.get(GENERATION_KEY, generation)
-    kept = stored.get(key)
-    if kept is not None and kept[0] == generation:
-        return kept[1]
-    page = _read(page_id)
-    if page is not None:
-        cache.set(key, (generation, page), webinar_settings.CACHE_TIMEOUT)
-    return page
+    return generations.kept_until_changed(
+        cache,
+        GENERATION_KEY,
+        PAGE_KEY.format(page_id),
+        lambda: _read(page_id),
+        webinar_settings.CACHE_TIMEOUT,
+        keep_none=False,
+    )
 
 
 def _read(page_id: int) -> Any | None:
@@ -53,10 +46,7 @@ def _read(page_id: int) -> Any | None:
 
 def bump(**kwargs: Any) -> None:
     """Make every kept page stale: a receiver of the page signals."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not in the cache (evicted, or never set)
-        cache.set(GENERATION_KEY, time.time_ns(), None)
+    generations.bump(cache, GENERATION_KEY)
 
 
 def bump_for_page(instance: Any = None, **kwargs: Any) -> None:

@@ -22,7 +22,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.forms.utils import ErrorDict, flatatt
-from django.utils.choices import CallableChoiceIterator
+from django.utils.choices import CallableChoiceIterator, flatten_choices
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import (
@@ -446,13 +446,7 @@ def _municipality_field_choices() -> list:
 
 @cache
 def _municipality_values() -> frozenset[str]:
-    values = set()
-    for value, label in _municipality_field_choices():
-        if isinstance(label, list | tuple):
-            values.update(str(v) for v, _label in label)
-        else:
-            values.add(str(value))
-    return frozenset(values)
+    return frozenset(str(value) for value, _label in flatten_choices(_municipality_field_choices()))
 
 
 class MunicipalityChoiceField(forms.ChoiceField):
