@@ -268,6 +268,19 @@ def test_a_line_break_in_the_name_is_refused_not_flattened(session):
     assert not Registration.objects.exists()
 
 
+def test_a_multi_line_answer_with_a_tab_and_no_line_break_is_kept(session):
+    # The form's multi-line field takes a tab; the service judged "0\t0" by the one-line rule
+    # (no line break in it) and refused what the form had accepted: a 500 on the HTML form.
+    outcome = register(session, request(answers={"motivering": "0\t0"}))
+    assert outcome.registration.answers == {"motivering": "0\t0"}
+
+
+def test_a_control_character_in_an_answer_is_still_refused(session):
+    with pytest.raises(ValidationError) as error:
+        register(session, request(answers={"motivering": "0\t0\x07"}))
+    assert list(error.value.message_dict) == ["answers"]
+
+
 # --- cancellation ---------------------------------------------------------------------------
 
 

@@ -43,7 +43,7 @@ from ..models.registrations import (
     hash_token,
 )
 from ..pagemodel import session_page_model
-from ..text import is_email_text, is_multiline, is_single_line
+from ..text import MULTILINE_EXTRA, is_email_text, is_multiline, is_single_line
 from .mail import queue_email
 
 if TYPE_CHECKING:
@@ -382,11 +382,13 @@ def _validate(data: RegistrationRequest) -> None:
         "name": [data.name],
         "organisation": [data.organisation],
         "participants": list(data.participants),
-        "answers": [v for v in _answer_texts(data.answers) if "\n" not in v and "\r" not in v],
+        # An answer with a line break or a tab is a multi-line question's (the form's field
+        # decides which a question takes; a tab alone is as good a multi-line answer as any).
+        "answers": [v for v in _answer_texts(data.answers) if not MULTILINE_EXTRA & set(v)],
     }
     multi_line = {
         "question_to_speaker": [data.question_to_speaker],
-        "answers": [v for v in _answer_texts(data.answers) if "\n" in v or "\r" in v],
+        "answers": [v for v in _answer_texts(data.answers) if MULTILINE_EXTRA & set(v)],
     }
     for name, values in one_line.items():
         if any(not is_single_line(str(v or "")) for v in values):
