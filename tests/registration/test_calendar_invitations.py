@@ -5,8 +5,10 @@ the waiting list (RFC 6047 iMIP; MS-OXCMAIL for where Outlook looks)."""
 
 import datetime
 import email
+import re
 from email import policy
 
+import django
 import icalendar
 import pytest
 from django.core import mail
@@ -20,6 +22,7 @@ from tests.factories import (
     PageContactPersonFactory,
     WebinarSessionPageFactory,
 )
+from wagtail_webinars.registration.mail import MESSAGE_POLICY
 from wagtail_webinars.registration.services import (
     RegistrationRequest,
     cancel_registration,
@@ -103,6 +106,26 @@ def test_confirmation_puts_the_calendar_among_the_alternatives_of_the_first_part
         (2, "text/calendar", None),
         (1, "application/ics", "attachment"),
     ]
+
+
+@pytest.mark.skipif(django.VERSION < (6, 0), reason="Django 5.2 builds it with compat32")
+def test_the_packages_header_classes_write_the_bytes_of_the_standard_policy(session, sent):
+    # MESSAGE_POLICY makes each header's class once; the message must not change for it.
+    sent(register, session, request(name="Åsa Öberg-Ärlig, \"Kommunen\"", participants=["Li"]))
+    [message] = mail.outbox
+
+    def written(chosen_policy):
+        flat = message.message(policy=chosen_policy).as_bytes()
+        boundaries = re.findall(rb'boundary="([^"]+)"', flat)
+        for number, boundary in enumerate(boundaries):
+            flat = flat.replace(boundary, b"BOUNDARY-%d" % number)
+        return flat, len(boundaries)
+
+    ours, boundaries = written(MESSAGE_POLICY)
+    assert boundaries == 2  # mixed and alternative
+    assert ours == written(policy.default)[0]
+    assert b"=?utf-8?" in ours  # the name in To, encoded as a mail client decodes it
+    assert MESSAGE_POLICY.header_factory["To"] is MESSAGE_POLICY.header_factory["to"]
 
 
 def test_the_calendar_alternatives_content_type_says_the_method_of_its_body(session, sent):

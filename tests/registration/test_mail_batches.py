@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 
 #: On a database without SELECT … SKIP LOCKED (SQLite) each row is claimed by a conditional
 #: UPDATE of its own; elsewhere a batch is claimed in two queries.
+EMAIL_TABLE = connection.ops.quote_name(RegistrationEmail._meta.db_table)
 CLAIM_PER_EMAIL = 0 if connection.features.has_select_for_update_skip_locked else 1
 
 
@@ -198,3 +199,39 @@ def test_an_invitation_is_written_as_icalendar_writes_it(frozen, home):
     calendar.add_missing_timezones()
     assert invitation.to_ical() == calendar.to_ical()
     assert invitation.to_ical().count(b"BEGIN:VTIMEZONE") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_sent_at_commit_reads_neither_its_row_nor_its_session_back(frozen, home):
+    # The default immediate backend sends in this process, right after the registration's
+    # commit: the row, its registration and the session page are the ones the request holds.
+    # Committed as a request commits (no test transaction around it, which would make the
+    # django_tasks backport hold the task until that one commits).
+    from wagtail_webinars.registration.services import RegistrationRequest, register
+
+    session = a_session(home, 0)
+    warm_site_cache()
+    data = RegistrationRequest(name="Anna Berg", email="anna@kiruna.example", language="sv")
+    with CaptureQueriesContext(connection) as queries:
+        registration = register(session, data).registration
+    statements = [q["sql"] for q in queries]
+    outbox_row = next(
+        i for i, sql in enumerate(statements) if sql.startswith(f"INSERT INTO {EMAIL_TABLE}")
+    )
+    after_commit = [
+        sql.split()[0]
+        for sql in statements[outbox_row + 1 :]
+        if not sql.startswith(("SAVEPOINT", "RELEASE", "COMMIT"))
+    ]
+
+    # The claim, the contact persons, "sent": no SELECT of the row or of the session page.
+    assert after_commit == ["UPDATE", "SELECT", "UPDATE"]
+    [message] = mail.outbox
+    email = RegistrationEmail.objects.get(registration=registration)
+    assert (email.state, email.attempts) == (EmailState.SENT, 1)
+    again = build_message(RegistrationEmail.objects.get(pk=email.pk))
+    assert (message.subject, message.body, message.calendar) == (
+        again.subject,
+        again.body,
+        again.calendar,
+    )

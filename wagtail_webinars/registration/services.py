@@ -612,7 +612,7 @@ def _build_registration(session: Any, data: RegistrationRequest, language: str) 
     """The registration as it will be stored, all but its status (which needs the count)."""
     participants = [_clean_line(p)[:200] for p in data.participants if _clean_line(p)]
     email = data.email.strip()
-    return Registration(
+    registration = Registration(
         session_id=session.pk,
         name=_clean_line(data.name)[:200],
         email=email,
@@ -627,6 +627,11 @@ def _build_registration(session: Any, data: RegistrationRequest, language: str) 
         consent_text=str(data.consent_text or ""),
         language=language,
     )
+    if isinstance(session, Registration.session.field.related_model):
+        # Held, so that the confirmation sent in this process at commit (the immediate task
+        # backend) builds from the page this request read, without reading it again.
+        registration.session = session
+    return registration
 
 
 def _decide_status(
