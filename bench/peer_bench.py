@@ -42,6 +42,7 @@ the peer's e-mail form sent one e-mail per answer, and that no request failed.
 from __future__ import annotations
 
 import argparse
+import collections
 import itertools
 import json
 import os
@@ -287,32 +288,95 @@ def count_mail(directory: Path) -> int:
     )
 
 
+#: What ``cpu_seconds()`` reports, in this order.
+CPU_PARTS = ("app", "postgres", "redis", "load")
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds (user and system) used so far by each part of the machine a phase runs on:
+    ``app`` the gunicorn master of ``server_pid`` and its workers, ``postgres`` every PostgreSQL
+    process (the postmaster's counts include its exited children), ``redis`` the Redis server,
+    ``load`` this process (the clients' threads). Read from /proc; empty where there is none."""
+    if not os.path.isdir("/proc/self"):
+        return {}
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue  # it exited meanwhile
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        # fields[1] is ppid; 11, 12 utime, stime; 13, 14 the waited-for children's.
+        stats[int(entry)] = (name, int(fields[1]), [int(f) for f in fields[11:15]])
+    used = dict.fromkeys(CPU_PARTS, 0.0)
+    for pid, (name, ppid, (utime, stime, cutime, cstime)) in stats.items():
+        own = (utime + stime) / _TICK
+        if pid == server_pid or ppid == server_pid:
+            used["app"] += own
+        elif name == "postgres":
+            used["postgres"] += own
+            if stats.get(ppid, ("",))[0] != "postgres":  # the postmaster
+                used["postgres"] += (cutime + cstime) / _TICK
+        elif name.startswith("redis-server"):
+            used["redis"] += own
+        elif pid == os.getpid():
+            used["load"] += own
+    return used
+
+
+def _phase_cpu(server_pid: int, run) -> tuple[float, collections.Counter, dict[str, float]]:
+    before = cpu_seconds(server_pid)
+    rate, statuses = run()
+    after = cpu_seconds(server_pid)
+    return rate, statuses, {part: after[part] - before[part] for part in before}
+
+
 def interleaved(
-    peer_port: int,
+    peer: tuple[int, int],
     peer_path: str,
     peer_body,
-    our_port: int,
+    ours: tuple[int, int],
     our_path: str,
     our_body,
     *,
     rounds: int,
     phase: dict,
 ) -> dict:
-    """Peer, ours, peer, …, peer; the rates and the status counts of each side."""
+    """Peer, ours, peer, …, peer; the rates and the status counts of each side, and the CPU
+    time per answer of each part of the machine (``cpu_seconds()``). ``peer`` and ``ours``:
+    each side's (port, gunicorn master's pid)."""
     peer_rates, our_rates = [], []
     peer_statuses, our_statuses = [], []
+    cpu = {"peer": collections.Counter(), "ours": collections.Counter()}
     for i in range(rounds * 2 + 1):
         if i % 2 == 0:
-            rate, statuses = run_phase(
-                peer_port, peer_path, peer_body, success=200, form=True, **phase
+            rate, statuses, used = _phase_cpu(
+                peer[1],
+                lambda: run_phase(peer[0], peer_path, peer_body, success=200, form=True, **phase),
             )
             peer_rates.append(rate)
             peer_statuses.append(statuses)
+            cpu["peer"].update(used)
         else:
-            rate, statuses = run_phase(our_port, our_path, our_body, **phase)
+            rate, statuses, used = _phase_cpu(
+                ours[1], lambda: run_phase(ours[0], our_path, our_body, **phase)
+            )
             our_rates.append(rate)
             our_statuses.append(statuses)
+            cpu["ours"].update(used)
+    answers = {
+        "peer": sum(s[200] for s in peer_statuses),
+        "ours": sum(s[201] for s in our_statuses),
+    }
     return {
+        "cpu_ms": {
+            side: {part: 1000 * cpu[side][part] / max(1, answers[side]) for part in cpu[side]}
+            for side in cpu
+        },
         "peer": statistics.mean(peer_rates),
         "ours": statistics.mean(our_rates),
         "peer_rates": peer_rates,
@@ -386,16 +450,15 @@ def measure(args: argparse.Namespace) -> dict:
         connection.close()
 
         peer_port = free_port()
-        servers.append(
-            start_gunicorn(
-                peer_port,
-                args.workers,
-                "peerhost.settings.bench",
-                "peerhost.wsgi:application",
-                cwd=work / "host",
-                env={"WW_BENCH_MAIL_DIR": str(peer_mail)},
-            )
+        peer_server = start_gunicorn(
+            peer_port,
+            args.workers,
+            "peerhost.settings.bench",
+            "peerhost.wsgi:application",
+            cwd=work / "host",
+            env={"WW_BENCH_MAIL_DIR": str(peer_mail)},
         )
+        servers.append(peer_server)
         numbers = itertools.count()
         phase = dict(
             clients=args.clients,
@@ -433,7 +496,14 @@ def measure(args: argparse.Namespace) -> dict:
             key = "email" if setup == "default" else "store"
             path, body = peer(key, peer_registrant)
             measured[setup] = interleaved(
-                peer_port, path, body, port, endpoint, registrant, rounds=args.rounds, phase=phase
+                (peer_port, peer_server.pid),
+                path,
+                body,
+                (port, server.pid),
+                endpoint,
+                registrant,
+                rounds=args.rounds,
+                phase=phase,
             )
             if setup == "production":
                 feedback_endpoint = "/webinars/api/feedback/"
@@ -446,10 +516,10 @@ def measure(args: argparse.Namespace) -> dict:
                 )
                 path, body = peer("feedback", peer_feedback)
                 measured["feedback"] = interleaved(
-                    peer_port,
+                    (peer_port, peer_server.pid),
                     path,
                     body,
-                    port,
+                    (port, server.pid),
                     feedback_endpoint,
                     lambda n: our_feedback(home_id, n),
                     rounds=args.rounds,
@@ -484,6 +554,14 @@ def measure(args: argparse.Namespace) -> dict:
             f"{numbers_['peer']:.1f}/s ({', '.join(f'{r:.1f}' for r in numbers_['peer_rates'])}), "
             f"ratio {ratio:.2f} (goal >= {GOALS[key]})"
         )
+        for side in ("ours", "peer"):
+            used = numbers_["cpu_ms"][side]
+            if used:
+                print(
+                    f"  CPU ms per answer, {side}: "
+                    + ", ".join(f"{part} {used[part]:.1f}" for part in CPU_PARTS)
+                    + f"; all {sum(used.values()):.1f}"
+                )
     print("FAIL: " + "; ".join(problems) if problems else "OK: every answer stored, every e-mail")
     return {"measured": measured, "problems": problems, "labels": labels}
 
