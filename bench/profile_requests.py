@@ -9,6 +9,7 @@ Usage, from the repo root (PostgreSQL and Redis on loopback; under a minute):
     .venv-w8/bin/python bench/profile_requests.py --setup production   # e-mail queued
     .venv-w8/bin/python bench/profile_requests.py --requests 500 --top 40 --sort tottime
     .venv-w8/bin/python bench/profile_requests.py --feedback           # feedback answers
+    .venv-w8/bin/python bench/profile_requests.py --setup production --locked  # the lock's share
 
 It prints the mean wall time of a request without the profiler, the SQL queries and Redis
 commands of one request, and the top functions by cumulative (or ``--sort``) time over
@@ -54,6 +55,11 @@ def main() -> None:
         help="time this checkout's package against CHECKOUT's, alternately, without profiling",
     )
     parser.add_argument("--rounds", type=int, default=3, help="with --compare")
+    parser.add_argument(
+        "--locked",
+        action="store_true",
+        help="time the statements a registration runs while it holds the session's lock",
+    )
     args = parser.parse_args()
     if args.compare:
         compare(args)
@@ -176,6 +182,10 @@ def run(args: argparse.Namespace) -> None:
     redis.Redis.execute_command = command
     redis.client.Pipeline.execute = pipeline
 
+    if args.locked:
+        locked_section(request, body, args.requests)
+        return
+
     began, cpu_began = time.perf_counter(), time.process_time()
     for _ in range(args.requests):
         request(body)
@@ -205,6 +215,64 @@ def run(args: argparse.Namespace) -> None:
     if args.top:
         stats = pstats.Stats(profiler, stream=sys.stdout)
         stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
+
+
+def locked_section(request, body, n: int) -> None:
+    """Median times of ``n`` registrations: the whole request, and the section from the
+    session's lock (``SELECT … FOR UPDATE``) to the end of the commit, which every other
+    registration for the session waits out; each statement in it with the Python before it."""
+    import statistics
+
+    from django.db import connection
+
+    events: list[tuple[str, float, float]] = []
+
+    def record(execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            words = sql.split()
+            name = " ".join(words[:3]) if words[0] == "INSERT" else words[0]
+            if sql.rstrip().endswith("FOR UPDATE") or " FOR UPDATE OF " in sql:
+                name = "SELECT ... FOR UPDATE"
+            events.append((name, began, time.perf_counter()))
+
+    commit = connection._commit
+
+    def timed_commit():
+        began = time.perf_counter()
+        try:
+            return commit()
+        finally:
+            events.append(("COMMIT", began, time.perf_counter()))
+
+    times: dict[str, list[float]] = collections.defaultdict(list)
+    connection._commit = timed_commit
+    try:
+        with connection.execute_wrapper(record):
+            for _ in range(n):
+                events.clear()
+                began = time.perf_counter()
+                request(body)
+                times["request"].append(time.perf_counter() - began)
+                lock = next(i for i, e in enumerate(events) if "FOR UPDATE" in e[0])
+                end = next(i for i, e in enumerate(events) if e[0] == "COMMIT")
+                inside = events[lock + 1 : end + 1]
+                section = events[end][2] - events[lock][2]
+                in_statements = sum(e[2] - e[1] for e in inside)
+                times["locked: from the lock granted to the commit done"].append(section)
+                times["  in the statements"].append(in_statements)
+                times["  in Python between them"].append(section - in_statements)
+                previous = events[lock][2]
+                for position, (name, _, ended) in enumerate(inside, 1):
+                    times[f"  {position}. {name} (and the Python before it)"].append(ended - previous)
+                    previous = ended
+    finally:
+        del connection._commit
+    print(f"the session's lock, median of {n} registrations:")
+    for label, values in times.items():
+        print(f"  {label:<60} {statistics.median(values) * 1000:7.2f} ms")
 
 
 if __name__ == "__main__":
