@@ -19,7 +19,7 @@ Where the table goes: always to stdout. A full run of every bench (no ``--quick`
 writes ``bench/results/latest.md`` (committed) and replaces the README's section between
 ``<!-- bench-results -->`` and ``<!-- /bench-results -->`` unless ``--no-readme``; any other run
 writes ``bench/results/quick.md`` or ``bench/results/only.md`` (ignored by git) and never touches
-the README, so CI's quick run cannot rewrite it.
+the README, so a quick run cannot rewrite it.
 """
 
 from __future__ import annotations
