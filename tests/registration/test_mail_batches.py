@@ -24,12 +24,13 @@ from tests.factories import (
 from wagtail_webinars import ical
 from wagtail_webinars.models import EmailKind, EmailState, Registration, RegistrationEmail
 from wagtail_webinars.registration.mail import build_message, send_pending
+from wagtail_webinars.registration.services import RegistrationRequest, register
 
 pytestmark = pytest.mark.django_db
 
+EMAIL_TABLE = connection.ops.quote_name(RegistrationEmail._meta.db_table)
 #: On a database without SELECT … SKIP LOCKED (SQLite) each row is claimed by a conditional
 #: UPDATE of its own; elsewhere a batch is claimed in two queries.
-EMAIL_TABLE = connection.ops.quote_name(RegistrationEmail._meta.db_table)
 CLAIM_PER_EMAIL = 0 if connection.features.has_select_for_update_skip_locked else 1
 
 
@@ -207,8 +208,6 @@ def test_a_confirmation_sent_at_commit_reads_neither_its_row_nor_its_session_bac
     # commit: the row, its registration and the session page are the ones the request holds.
     # Committed as a request commits (no test transaction around it, which would make the
     # django_tasks backport hold the task until that one commits).
-    from wagtail_webinars.registration.services import RegistrationRequest, register
-
     session = a_session(home, 0)
     warm_site_cache()
     data = RegistrationRequest(name="Anna Berg", email="anna@kiruna.example", language="sv")
