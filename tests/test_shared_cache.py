@@ -3,6 +3,7 @@ cache may keep and for how long, no CSRF token on them and the Origin check that
 which URLs a registration or a publish purges, once per transaction, through
 ``wagtail.contrib.frontend_cache``'s HTTP backend into a real HTTP server that records them."""
 
+import contextlib
 import datetime
 import http.server
 import threading
@@ -21,7 +22,12 @@ from tests.factories import (
 )
 from wagtail_webinars import shared_cache
 from wagtail_webinars.models import Registration
-from wagtail_webinars.registration.services import RegistrationRequest, cancel, register
+from wagtail_webinars.registration.services import (
+    RegistrationRequest,
+    cancel,
+    register,
+    session_row_lock,
+)
 
 pytestmark = [
     pytest.mark.django_db,
@@ -367,6 +373,26 @@ def test_a_registration_moves_its_groups_counter_before_it_commits(frontend_cach
     register(session, someone(1))  # the test's transaction never commits
     assert frontend_cache.purged == []
     assert shared_cache._group_counter(series.pk) != before
+
+
+def test_a_registration_moves_its_groups_counter_under_the_lock_not_while_it_waits(
+    frontend_cache, session, series
+):
+    # register() writes its row before it waits for the session's lock: a bump at that write
+    # would widen the window in which a render is kept stale by the whole wait.
+    counters = []
+
+    @contextlib.contextmanager
+    def watched_lock(locked_session):
+        counters.append(shared_cache._group_counter(series.pk))
+        with session_row_lock(locked_session):
+            yield
+        counters.append(shared_cache._group_counter(series.pk))
+
+    before = shared_cache._group_counter(series.pk)
+    register(session, someone(1), lock=watched_lock)
+    assert counters[0] == before
+    assert counters[1] != before
 
 
 def test_a_rolled_back_registration_purges_nothing_later(frontend_cache, commits, session, home):

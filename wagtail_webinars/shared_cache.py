@@ -33,10 +33,12 @@ are right again within ``FRONTEND_CACHE_MAX_AGE``.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -212,6 +214,29 @@ def _schedule(using: str, field: str, page_id: int) -> None:
     transaction.on_commit(current, using=using)
 
 
+#: Set inside ``registration_changes_held()``.
+_held: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "wagtail_webinars_registration_changes_held", default=False
+)
+
+
+@contextlib.contextmanager
+def registration_changes_held() -> Iterator[None]:
+    """Registrations saved in this block leave the pages' copies alone; the caller then calls
+    ``registration_changed()`` itself, once what the pages count is decided.
+
+    ``register()`` writes its row before it waits for the session's lock, and decides the row's
+    status only under it. The counter's early bump (below) belongs under the lock, just before
+    the commit: made at the write, the window in which a render can be kept stale would take in
+    the whole wait.
+    """
+    token = _held.set(True)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def registration_changed(
     sender: Any = None,
     instance: Any = None,
@@ -224,7 +249,7 @@ def registration_changed(
     its session's places when the transaction commits. A save that changes none of the fields
     the pages count (an e-mail flag) and a session without a capacity (whose pages show no count)
     purge nothing."""
-    if not purging_enabled() or instance is None or instance.session_id is None:
+    if _held.get() or not purging_enabled() or instance is None or instance.session_id is None:
         return
     if update_fields is not None and not created and not (set(update_fields) & VISIBLE_FIELDS):
         return

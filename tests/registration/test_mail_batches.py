@@ -217,9 +217,11 @@ def test_a_confirmation_sent_at_commit_reads_neither_its_row_nor_its_session_bac
     outbox_row = next(
         i for i, sql in enumerate(statements) if sql.startswith(f"INSERT INTO {EMAIL_TABLE}")
     )
+    # The session's lock and the count follow the outbox row; the registration commits next.
+    commit = statements.index("COMMIT", outbox_row)
     after_commit = [
         sql.split()[0]
-        for sql in statements[outbox_row + 1 :]
+        for sql in statements[commit + 1 :]
         if not sql.startswith(("SAVEPOINT", "RELEASE", "COMMIT"))
     ]
 

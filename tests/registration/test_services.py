@@ -18,6 +18,7 @@ from wagtail_webinars.models import (
     EmailKind,
     QuestionType,
     Registration,
+    RegistrationEmail,
     RegistrationQuestion,
     RegistrationStatus,
 )
@@ -451,9 +452,7 @@ def test_confirmation_is_sent_only_after_the_transaction_commits(
 # --- what runs under the lock ---------------------------------------------------------------
 
 
-def test_under_the_lock_run_only_the_count_and_the_two_inserts(session):
-    # The lock serialises every registration for a session: whatever runs under it bounds how
-    # many registrations per second one session can take.
+def statements_under_the_lock(session, data):
     under_lock = []
 
     @contextlib.contextmanager
@@ -462,10 +461,62 @@ def test_under_the_lock_run_only_the_count_and_the_two_inserts(session):
             yield
         under_lock.extend(q["sql"] for q in queries.captured_queries)
 
-    register(session, request(), lock=watched_lock)
+    outcome = register(session, data, lock=watched_lock)
+    return outcome, under_lock
 
-    assert [sql.split()[0] for sql in under_lock] == ["SELECT", "INSERT", "INSERT"]
+
+def test_under_the_lock_runs_only_the_count(session):
+    # The lock serialises every registration for a session: whatever runs under it bounds how
+    # many registrations per second one session can take. The rows are written before it.
+    session.registration_capacity = 10
+    session.save()
+    outcome, under_lock = statements_under_the_lock(session, request())
+
+    assert [sql.split()[0] for sql in under_lock] == ["SELECT"]
     assert "wagtail_webinars_registration" in under_lock[0]
+    assert outcome.status == "confirmed"
+    assert kinds(outcome.registration) == [EmailKind.CONFIRMATION]
+
+
+def test_a_registration_the_count_puts_on_the_waiting_list_is_changed_under_the_lock(session):
+    session.registration_capacity = 1
+    session.save()
+    register(session, request(1))
+    outcome, under_lock = statements_under_the_lock(session, request(2))
+
+    assert [sql.split()[0] for sql in under_lock] == ["SELECT", "UPDATE", "UPDATE"]
+    assert (outcome.status, status(outcome.registration)) == ("waitlisted", "waitlisted")
+    assert kinds(outcome.registration) == [EmailKind.WAITLISTED]
+
+
+def test_a_refused_registration_leaves_no_row_and_no_email(session):
+    session.registration_capacity = 1
+    session.registration_waitlist = False
+    session.save()
+    register(session, request(1))
+    with pytest.raises(RegistrationFull):
+        register(session, request(2))
+    assert list(Registration.objects.values_list("email", flat=True)) == [
+        "deltagare1@kommun.example"
+    ]
+    assert RegistrationEmail.objects.count() == 1
+
+
+def test_a_capacity_raise_promotes_a_waiting_group_as_if_the_newcomer_were_not_there(session):
+    # The newcomer's row is written before the count: its place must not keep the group, who
+    # waited first, from the two places now free.
+    session.registration_capacity = 1
+    session.save()
+    register(session, request(1))
+    group = register(session, request(2, participants=["Y"])).registration  # 2 places, waits
+    session.registration_capacity = 3
+    session.save()
+
+    newcomer = register(session, request(3))
+
+    assert status(group) == RegistrationStatus.CONFIRMED
+    assert newcomer.status == "waitlisted"
+    assert status(newcomer.registration) == "waitlisted"
 
 
 def test_the_session_lock_locks_only_the_sessions_row(session):

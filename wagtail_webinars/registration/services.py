@@ -28,6 +28,7 @@ from django.db.models import Count, Max, Q, Subquery, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from .. import shared_cache
 from ..data import is_valid_code
 from ..dates import format_datetime
 from ..language import supported
@@ -427,90 +428,171 @@ def register(
 ) -> RegistrationOutcome:
     """Register a visitor (and their further participants) for one session.
 
-    Under the lock: check the session is open, count the places taken, and save the
-    registration as confirmed, or waitlisted when it does not fit and the waiting list is on.
-    The e-mail is queued in the same transaction. Raises ``RegistrationClosed`` or
-    ``RegistrationFull`` (messages in ``data.language``), or ``ValidationError`` for input that
-    the form should already have refused.
+    Under the lock: check the session is open, count the places taken, and decide whether the
+    registration is confirmed, or waitlisted when it does not fit and the waiting list is on.
+    The registration and its e-mail are written in the same transaction. Raises
+    ``RegistrationClosed`` or ``RegistrationFull`` (messages in ``data.language``), or
+    ``ValidationError`` for input that the form should already have refused.
 
     An address that already holds a place gets the very answer a new one would (see
     ``RegistrationOutcome``): nothing is saved, and its owner is told by e-mail, the
     registration's own e-mail again, at most once per ``REPEAT_NOTICE_INTERVAL``
     (``notify_repeated_registration()``).
+
+    The lock serialises every registration for the session, so what it covers bounds how many
+    one session takes per second. The rows are therefore written before it is taken, in the
+    same transaction: the registration as confirmed, its outbox row, and the task's row where
+    the task queue shares the database (``_register_writing_first()``). Under the lock run only
+    the count and, when the count says so, the change to the waiting list. An address that
+    already holds a place fails the unique constraint at that first write; it is then decided
+    as before, counting under the lock first (``_register_counting_first()``).
     """
     lock = lock or session_row_lock
     language = supported(data.language)
     with translation.override(language):
         _validate(data)
-        # The lock serialises every registration for the session, so all that does not depend
-        # on the places taken happens before it: the row to insert is built (token included),
-        # the capacity is read (which may fetch the series once), and the count is compiled.
+        # All that does not depend on the places taken happens before the lock: the row to
+        # insert is built (token included), the capacity is read (which may fetch the series
+        # once), and the count is compiled.
         registration = _build_registration(session, data, language)
         capacity = effective_capacity(session)
         counting_query = _counting_query(session, registration.email_key)
-        duplicate: Registration | None = None
-        refusal: RegistrationFull | None = None
         try:
-            with transaction.atomic(), lock(session):
-                # A statement of its own, after the lock is granted: only then does it see
-                # what the previous holder committed (a count in the locking statement would
-                # read the snapshot taken before the wait, and overbook).
+            return _register_writing_first(
+                session, registration, capacity, counting_query, lock, now
+            )
+        except IntegrityError:
+            # The unique constraint: the address holds a place already (or a racing request
+            # for it has just taken one). Nothing of this attempt was kept.
+            pass
+        registration = _build_registration(session, data, language)
+        return _register_counting_first(session, registration, capacity, counting_query, lock, now)
+
+
+def _register_writing_first(
+    session: Any,
+    registration: Registration,
+    capacity: int | None,
+    counting_query: tuple[str, str, Any],
+    lock: Lock,
+    now: datetime.datetime | None,
+) -> RegistrationOutcome:
+    """``register()`` for an address with no active registration: write the rows, then lock and
+    count. Raises ``IntegrityError`` (with nothing saved) when the address has one."""
+    using = counting_query[0]
+    with transaction.atomic(using=using):
+        # Confirmed until the count says otherwise. Other registrations count only what has
+        # been committed, so nobody sees this row before its status is decided.
+        registration.status = RegistrationStatus.CONFIRMED
+        with shared_cache.registration_changes_held():
+            registration.save(force_insert=True)
+        email = queue_email(registration, EmailKind.CONFIRMATION)
+        with lock(session):
+            # A statement of its own, after the lock is granted: only then does it see what the
+            # previous holder committed (a count in the locking statement would read the
+            # snapshot taken before the wait, and overbook). It sees this transaction's own row
+            # too, which holds ``places`` of the places taken.
+            counts = _without(registration, _count(counting_query))
+            if _places_free_while_waiting(capacity, counts) and promote_waitlisted(
+                session, now, not_counting=registration
+            ):
+                counts = _without(registration, _count(counting_query))
+            state = registration_state(
+                session, now, places_taken=counts["taken"], waiting=counts["waiting"]
+            )
+            if not state.is_open and state.reason_code != "full":
+                raise RegistrationClosed(state.message)
+            # RegistrationFull rolls the rows back.
+            status = _decide_status(session, capacity, registration.places, counts)
+            if status != registration.status:
+                registration.status = status
+                Registration.objects.using(using).filter(pk=registration.pk).update(status=status)
+                email.kind = EmailKind.WAITLISTED
+                RegistrationEmail.objects.using(using).filter(pk=email.pk).update(kind=email.kind)
+            shared_cache.registration_changed(
+                sender=Registration, instance=registration, created=True, using=using
+            )
+    return RegistrationOutcome(registration, registration.status)
+
+
+def _register_counting_first(
+    session: Any,
+    registration: Registration,
+    capacity: int | None,
+    counting_query: tuple[str, str, Any],
+    lock: Lock,
+    now: datetime.datetime | None,
+) -> RegistrationOutcome:
+    """``register()`` for an address that may hold a place: lock and count first, then write
+    the registration only if the count finds none from the address."""
+    duplicate: Registration | None = None
+    refusal: RegistrationFull | None = None
+    try:
+        with transaction.atomic(using=counting_query[0]), lock(session):
+            counts = _count(counting_query)
+            if _places_free_while_waiting(capacity, counts) and promote_waitlisted(session, now):
                 counts = _count(counting_query)
-                # Places free while people wait: the capacity was raised without a publish
-                # (which promotes, see promote_waitlisted_on_publish). Those waiting get them
-                # first; then count again.
-                places_free_while_waiting = (
-                    counts["waiting"]
-                    and capacity is not None
-                    and counts["taken"] < capacity
-                    and counts["duplicate_id"] is None
-                )
-                if places_free_while_waiting and promote_waitlisted(session, now):
-                    counts = _count(counting_query)
-                state = registration_state(
-                    session, now, places_taken=counts["taken"], waiting=counts["waiting"]
-                )
-                if not state.is_open and state.reason_code != "full":
-                    raise RegistrationClosed(state.message)
-                if counts["duplicate_id"] is not None:
-                    duplicate = Registration.objects.get(pk=counts["duplicate_id"])
-                    # What a new registration would get, so that the answer cannot tell.
-                    try:
-                        registration.status = _decide_status(
-                            session, capacity, registration.places, counts
-                        )
-                    except RegistrationFull as error:
-                        refusal = error
-                else:
+            state = registration_state(
+                session, now, places_taken=counts["taken"], waiting=counts["waiting"]
+            )
+            if not state.is_open and state.reason_code != "full":
+                raise RegistrationClosed(state.message)
+            if counts["duplicate_id"] is not None:
+                duplicate = Registration.objects.get(pk=counts["duplicate_id"])
+                # What a new registration would get, so that the answer cannot tell.
+                try:
                     registration.status = _decide_status(
                         session, capacity, registration.places, counts
                     )
-                    # A racing duplicate (possible only without the lock) fails the unique
-                    # constraint; the IntegrityError is caught below, outside the transaction.
-                    registration.save(force_insert=True)
-                    queue_email(
-                        registration,
-                        EmailKind.CONFIRMATION
-                        if registration.status == RegistrationStatus.CONFIRMED
-                        else EmailKind.WAITLISTED,
-                    )
-        except IntegrityError:
-            # Only without the lock can two inserts race to the unique constraint.
-            duplicate = (
-                Registration.objects.active()
-                .filter(session_id=session.pk, email_key=registration.email_key)
-                .first()
-            )
-            if duplicate is None:
-                raise
-        if duplicate is not None:
-            notify_repeated_registration(duplicate, now)
-            if refusal is not None:
-                raise refusal
-            return RegistrationOutcome(
-                duplicate, registration.status, is_duplicate=True, places=registration.places
-            )
-        return RegistrationOutcome(registration, registration.status)
+                except RegistrationFull as error:
+                    refusal = error
+            else:
+                registration.status = _decide_status(session, capacity, registration.places, counts)
+                # A racing duplicate (possible only without the lock) fails the unique
+                # constraint; the IntegrityError is caught below, outside the transaction.
+                registration.save(force_insert=True)
+                queue_email(
+                    registration,
+                    EmailKind.CONFIRMATION
+                    if registration.status == RegistrationStatus.CONFIRMED
+                    else EmailKind.WAITLISTED,
+                )
+    except IntegrityError:
+        # Only without the lock can two inserts race to the unique constraint.
+        duplicate = (
+            Registration.objects.active()
+            .filter(session_id=session.pk, email_key=registration.email_key)
+            .first()
+        )
+        if duplicate is None:
+            raise
+    if duplicate is not None:
+        notify_repeated_registration(duplicate, now)
+        if refusal is not None:
+            raise refusal
+        return RegistrationOutcome(
+            duplicate, registration.status, is_duplicate=True, places=registration.places
+        )
+    return RegistrationOutcome(registration, registration.status)
+
+
+def _without(registration: Registration, counts: dict[str, int | None]) -> dict[str, int | None]:
+    """``_count()``'s counts taken after this transaction wrote ``registration`` (confirmed),
+    as they were before: its places are not taken, and it is not another registration from
+    the address (the unique constraint let it in, so there is none)."""
+    return {**counts, "taken": counts["taken"] - registration.places, "duplicate_id": None}
+
+
+def _places_free_while_waiting(capacity: int | None, counts: dict[str, int | None]) -> bool:
+    """Places free while people wait: the capacity was raised without a publish (which
+    promotes, see promote_waitlisted_on_publish). Those waiting get them first; then count
+    again."""
+    return bool(
+        counts["waiting"]
+        and capacity is not None
+        and counts["taken"] < capacity
+        and counts["duplicate_id"] is None
+    )
 
 
 def notify_repeated_registration(
@@ -778,14 +860,23 @@ def promote(
     return registration
 
 
-def promote_waitlisted(session: Any, now: datetime.datetime | None = None) -> list[Registration]:
+def promote_waitlisted(
+    session: Any,
+    now: datetime.datetime | None = None,
+    *,
+    not_counting: Registration | None = None,
+) -> list[Registration]:
     """Move registrations from the waiting list to confirmed while their places fit, first
-    come first served, and queue a promotion e-mail to each. Call under the session lock."""
+    come first served, and queue a promotion e-mail to each. Call under the session lock.
+    ``not_counting``: a confirmed registration of this transaction whose places are not yet
+    decided (``register()``'s own row), left out of the places taken."""
     now = now or timezone.now()
     if _no_more_places_given(session, now):
         return []
     capacity = effective_capacity(session)
     registrations = Registration.objects.filter(session_id=session.pk)
+    if not_counting is not None:
+        registrations = registrations.exclude(pk=not_counting.pk)
     free = None if capacity is None else capacity - registrations.places_taken()
     promoted = []
     for waiting in registrations.waitlisted().order_by(*WAITLIST_ORDER):
