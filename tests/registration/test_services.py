@@ -472,8 +472,13 @@ def test_under_the_lock_runs_only_the_count(session):
     session.save()
     outcome, under_lock = statements_under_the_lock(session, request())
 
-    assert [sql.split()[0] for sql in under_lock] == ["SELECT"]
-    assert "wagtail_webinars_registration" in under_lock[0]
+    if connection.vendor == "postgresql":
+        # The session's row of SessionPlaces, its triggers run first (migration 0012).
+        assert [sql.split()[0] for sql in under_lock] == ["SET", "SELECT"]
+        assert "wagtail_webinars_sessionplaces" in under_lock[1]
+    else:
+        assert [sql.split()[0] for sql in under_lock] == ["SELECT"]
+        assert "wagtail_webinars_registration" in under_lock[0]
     assert outcome.status == "confirmed"
     assert kinds(outcome.registration) == [EmailKind.CONFIRMATION]
 
@@ -484,7 +489,8 @@ def test_a_registration_the_count_puts_on_the_waiting_list_is_changed_under_the_
     register(session, request(1))
     outcome, under_lock = statements_under_the_lock(session, request(2))
 
-    assert [sql.split()[0] for sql in under_lock] == ["SELECT", "UPDATE", "UPDATE"]
+    counting = ["SET", "SELECT"] if connection.vendor == "postgresql" else ["SELECT"]
+    assert [sql.split()[0] for sql in under_lock] == [*counting, "UPDATE", "UPDATE"]
     assert (outcome.status, status(outcome.registration)) == ("waitlisted", "waitlisted")
     assert kinds(outcome.registration) == [EmailKind.WAITLISTED]
 

@@ -30,6 +30,7 @@ from .registrations import (
     RegistrationSettingsMixin,
     RegistrationStatus,
     RetentionRun,
+    SessionPlaces,
 )
 from .snippets import ContactPerson, Notice, Speaker, TechnicalHelpFAQ
 
@@ -45,6 +46,7 @@ __all__ = [
     "RegistrationSettingsMixin",
     "RegistrationStatus",
     "RetentionRun",
+    "SessionPlaces",
     "ComputedStatus",
     "ContactPerson",
     "JoinLinkVisibility",
