@@ -104,7 +104,9 @@ def test_without_the_lock_concurrent_registrations_overbook(session, monkeypatch
     monkeypatch.setattr(
         services,
         "_counted",
-        lambda s, registration, query: services._without(registration, services._count(query)),
+        lambda s, registration, query, places_sql: services._without(
+            registration, services._count(query)
+        ),
     )
     registrations = run_concurrently(session, no_lock, barrier_inside_lock=True)
     assert registrations.filter(status="confirmed").count() > CAPACITY

@@ -481,6 +481,8 @@ def _register_writing_first(
     """``register()`` for an address with no active registration: write the rows, then lock and
     count. Raises ``IntegrityError`` (with nothing saved) when the address has one."""
     using = counting_query[0]
+    # Looked up once per process, before the lock.
+    places_sql = _places_sql(using) if connections[using].vendor == "postgresql" else None
     with transaction.atomic(using=using):
         # Confirmed until the count says otherwise. Other registrations count only what has
         # been committed, so nobody sees this row before its status is decided.
@@ -492,11 +494,11 @@ def _register_writing_first(
             # A statement of its own, after the lock is granted: only then does it see what the
             # previous holder committed (a count in the locking statement would read the
             # snapshot taken before the wait, and overbook).
-            counts = _counted(session, registration, counting_query)
+            counts = _counted(session, registration, counting_query, places_sql)
             if _places_free_while_waiting(capacity, counts) and promote_waitlisted(
                 session, now, not_counting=registration
             ):
-                counts = _counted(session, registration, counting_query)
+                counts = _counted(session, registration, counting_query, places_sql)
             state = registration_state(
                 session, now, places_taken=counts["taken"], waiting=counts["waiting"]
             )
@@ -577,23 +579,25 @@ def _register_counting_first(
 
 
 def _counted(
-    session: Any, registration: Registration, counting_query: tuple[str, str, Any]
+    session: Any,
+    registration: Registration,
+    counting_query: tuple[str, str, Any],
+    places_sql: tuple[str, str] | None,
 ) -> dict[str, int | None]:
     """The places taken and the registrations waiting, without ``registration`` (which this
     transaction has written): on PostgreSQL from the session's ``SessionPlaces`` row, one row
-    whatever the number of registrations; elsewhere by counting them (``_count()``).
+    whatever the number of registrations (``places_sql``: ``_places_sql()``); elsewhere, or
+    with ``places_sql`` None, by counting them (``_count()``).
 
     SessionPlaces' triggers are deferred to the commit, so that nobody locks the row while they
     wait for the session's lock. Under the lock, ``SET CONSTRAINTS … IMMEDIATE`` runs what this
     transaction has queued (its own row, or anything written before in an enclosing transaction:
     ``ATOMIC_REQUESTS``, a test) and what it writes after, so the row then reads as the count would.
     """
-    using = counting_query[0]
-    connection = connections[using]
-    if connection.vendor != "postgresql":
+    if places_sql is None:
         return _without(registration, _count(counting_query))
-    immediate, select = _places_sql(using)
-    with connection.cursor() as cursor:
+    immediate, select = places_sql
+    with connections[counting_query[0]].cursor() as cursor:
         cursor.execute(immediate)
         cursor.execute(select, (session.pk,))
         taken, waiting = cursor.fetchone() or (0, 0)
@@ -607,9 +611,27 @@ PLACES_TRIGGERS = tuple(
 
 
 @functools.cache
-def _places_sql(using: str) -> tuple[str, str]:
-    """``SET CONSTRAINTS`` for SessionPlaces' triggers, and the SELECT of a session's row."""
-    quote = connections[using].ops.quote_name
+def _places_sql(using: str) -> tuple[str, str] | None:
+    """``SET CONSTRAINTS`` for SessionPlaces' triggers, and the SELECT of a session's row; None
+    where the triggers are not there (a migration faked, a schema restored without them): the
+    registrations are then counted, and a warning says so once per process."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND tgname = ANY(%s)",
+            [connection.ops.quote_name(Registration._meta.db_table), list(PLACES_TRIGGERS)],
+        )
+        (found,) = cursor.fetchone()
+    if found != len(PLACES_TRIGGERS):
+        logger.warning(
+            "The triggers of migration 0012 (wagtail_webinars_count_places_*) are missing on "
+            "the database %r: registrations count every registration of their session instead "
+            "of reading SessionPlaces. Run: manage.py migrate wagtail_webinars 0011, then "
+            "manage.py migrate.",
+            using,
+        )
+        return None
+    quote = connection.ops.quote_name
     table = quote(SessionPlaces._meta.db_table)
     immediate = f"SET CONSTRAINTS {', '.join(quote(t) for t in PLACES_TRIGGERS)} IMMEDIATE"
     # Names of ours, quoted; the session's id is a parameter.
