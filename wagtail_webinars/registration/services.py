@@ -481,8 +481,7 @@ def _register_writing_first(
     """``register()`` for an address with no active registration: write the rows, then lock and
     count. Raises ``IntegrityError`` (with nothing saved) when the address has one."""
     using = counting_query[0]
-    # Looked up once per process, before the lock.
-    places_sql = _places_sql(using) if connections[using].vendor == "postgresql" else None
+    places_sql = _places_sql(using)  # looked up once per process, before the lock
     with transaction.atomic(using=using):
         # Confirmed until the count says otherwise. Other registrations count only what has
         # been committed, so nobody sees this row before its status is decided.
@@ -499,11 +498,7 @@ def _register_writing_first(
                 session, now, not_counting=registration
             ):
                 counts = _counted(session, registration, counting_query, places_sql)
-            state = registration_state(
-                session, now, places_taken=counts["taken"], waiting=counts["waiting"]
-            )
-            if not state.is_open and state.reason_code != "full":
-                raise RegistrationClosed(state.message)
+            _refuse_if_closed(session, now, counts)
             # RegistrationFull rolls the rows back.
             status = _decide_status(session, capacity, registration.places, counts)
             if status != registration.status:
@@ -534,11 +529,7 @@ def _register_counting_first(
             counts = _count(counting_query)
             if _places_free_while_waiting(capacity, counts) and promote_waitlisted(session, now):
                 counts = _count(counting_query)
-            state = registration_state(
-                session, now, places_taken=counts["taken"], waiting=counts["waiting"]
-            )
-            if not state.is_open and state.reason_code != "full":
-                raise RegistrationClosed(state.message)
+            _refuse_if_closed(session, now, counts)
             if counts["duplicate_id"] is not None:
                 duplicate = Registration.objects.get(pk=counts["duplicate_id"])
                 # What a new registration would get, so that the answer cannot tell.
@@ -613,9 +604,12 @@ PLACES_TRIGGERS = tuple(
 @functools.cache
 def _places_sql(using: str) -> tuple[str, str] | None:
     """``SET CONSTRAINTS`` for SessionPlaces' triggers, and the SELECT of a session's row; None
-    where the triggers are not there (a migration faked, a schema restored without them): the
-    registrations are then counted, and a warning says so once per process."""
+    on other databases than PostgreSQL, and where the triggers are not there (a migration faked,
+    a schema restored without them): the registrations are then counted, and a warning says so
+    once per process."""
     connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND tgname = ANY(%s)",
@@ -642,10 +636,20 @@ def _places_sql(using: str) -> tuple[str, str] | None:
 
 
 def _without(registration: Registration, counts: dict[str, int | None]) -> dict[str, int | None]:
-    """``_count()``'s counts taken after this transaction wrote ``registration`` (confirmed),
-    as they were before: its places are not taken, and it is not another registration from
-    the address (the unique constraint let it in, so there is none)."""
+    """Counts taken after this transaction wrote ``registration`` (confirmed), as they were
+    before it: its places are not taken, and it is not another registration from the address
+    (the unique constraint let it in, so there is none)."""
     return {**counts, "taken": counts["taken"] - registration.places, "duplicate_id": None}
+
+
+def _refuse_if_closed(session: Any, now: datetime.datetime | None, counts: dict) -> None:
+    """Raise ``RegistrationClosed`` unless the session takes registrations (a full one with a
+    waiting list does; a full one without is ``_decide_status()``'s to refuse)."""
+    state = registration_state(
+        session, now, places_taken=counts["taken"], waiting=counts["waiting"]
+    )
+    if not state.is_open and state.reason_code != "full":
+        raise RegistrationClosed(state.message)
 
 
 def _places_free_while_waiting(capacity: int | None, counts: dict[str, int | None]) -> bool:
