@@ -321,6 +321,58 @@ def test_an_email_row_is_sent_only_once(session, sent):
     assert len(mail.outbox) == 1
 
 
+def claimed_row(session, until):
+    """An outbox row as ``queue_email()`` writes it for the immediate backend's send at commit:
+    claimed until ``until``."""
+    registration = Registration.objects.create(
+        session=session, status="confirmed", name="Anna Berg", email="anna@example.org"
+    )
+    return RegistrationEmail.objects.create(
+        registration=registration,
+        kind=EmailKind.CONFIRMATION,
+        state=EmailState.SENDING,
+        attempts=1,
+        next_attempt_at=until,
+    )
+
+
+def test_a_row_written_claimed_is_sent_by_its_task_and_no_other_sender(session):
+    until = NOW + datetime.timedelta(seconds=600)
+    row = claimed_row(session, until)
+    call_command("webinars_send_pending_mail", verbosity=0)
+    assert mail.outbox == []  # claimed: not the command's
+    assert send_queued_email(row.pk, claimed_until=until) == EmailState.SENT
+    assert send_queued_email(row.pk, claimed_until=until) == "skipped"
+    row.refresh_from_db()
+    assert (row.state, row.attempts, len(mail.outbox)) == (EmailState.SENT, 1, 1)
+
+
+def test_a_claim_taken_over_sends_nothing(session, frozen):
+    # The process that wrote the row died; after the claim ran out, the command took it over.
+    until = NOW + datetime.timedelta(seconds=600)
+    row = claimed_row(session, until)
+    frozen.shift(datetime.timedelta(seconds=601))
+    with override_settings(EMAIL_BACKEND=FAILING):
+        call_command("webinars_send_pending_mail", verbosity=0)
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (EmailState.PENDING, 2)
+    assert send_queued_email(row.pk, claimed_until=until) == "skipped"
+    assert mail.outbox == []
+
+
+def test_a_claim_near_its_end_is_given_back_to_the_command(session, frozen):
+    # A transaction held open for nine minutes and more: the send at its commit would race a
+    # sender taking the row over at the deadline, so it gives the row back instead.
+    until = NOW + datetime.timedelta(seconds=600)
+    row = claimed_row(session, until)
+    frozen.shift(datetime.timedelta(seconds=570))
+    assert send_queued_email(row.pk, claimed_until=until) == "skipped"
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.next_attempt_at) == (EmailState.PENDING, 0, None)
+    call_command("webinars_send_pending_mail", verbosity=0)
+    assert len(mail.outbox) == 1
+
+
 def test_email_failure_never_affects_the_visitors_answer(session, sent):
     with override_settings(EMAIL_BACKEND=FAILING):
         outcome = sent(register, session, request())

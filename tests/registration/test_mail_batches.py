@@ -22,7 +22,13 @@ from tests.factories import (
     WebinarSessionPageFactory,
 )
 from wagtail_webinars import ical
-from wagtail_webinars.models import EmailKind, EmailState, Registration, RegistrationEmail
+from wagtail_webinars.models import (
+    ContactPerson,
+    EmailKind,
+    EmailState,
+    Registration,
+    RegistrationEmail,
+)
 from wagtail_webinars.registration.mail import build_message, send_pending
 from wagtail_webinars.registration.services import RegistrationRequest, register
 
@@ -202,6 +208,21 @@ def test_an_invitation_is_written_as_icalendar_writes_it(frozen, home):
     assert invitation.to_ical().count(b"BEGIN:VTIMEZONE") == 1
 
 
+def after_the_commit(queries) -> list[str]:
+    """The statements that follow the commit of the transaction that wrote the outbox row."""
+    statements = [q["sql"] for q in queries]
+    outbox_row = max(
+        i for i, sql in enumerate(statements) if sql.startswith(f"INSERT INTO {EMAIL_TABLE}")
+    )
+    # The session's lock and the count follow the outbox row; the registration commits next.
+    commit = statements.index("COMMIT", outbox_row)
+    return [
+        sql.split()[0]
+        for sql in statements[commit + 1 :]
+        if not sql.startswith(("SAVEPOINT", "RELEASE", "COMMIT"))
+    ]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_confirmation_sent_at_commit_reads_neither_its_row_nor_its_session_back(frozen, home):
     # The default immediate backend sends in this process, right after the registration's
@@ -213,20 +234,10 @@ def test_a_confirmation_sent_at_commit_reads_neither_its_row_nor_its_session_bac
     data = RegistrationRequest(name="Anna Berg", email="anna@kiruna.example", language="sv")
     with CaptureQueriesContext(connection) as queries:
         registration = register(session, data).registration
-    statements = [q["sql"] for q in queries]
-    outbox_row = next(
-        i for i, sql in enumerate(statements) if sql.startswith(f"INSERT INTO {EMAIL_TABLE}")
-    )
-    # The session's lock and the count follow the outbox row; the registration commits next.
-    commit = statements.index("COMMIT", outbox_row)
-    after_commit = [
-        sql.split()[0]
-        for sql in statements[commit + 1 :]
-        if not sql.startswith(("SAVEPOINT", "RELEASE", "COMMIT"))
-    ]
 
-    # The claim, the contact persons, "sent": no SELECT of the row or of the session page.
-    assert after_commit == ["UPDATE", "SELECT", "UPDATE"]
+    # The contact persons, "sent": no claim (the row was written claimed for this send), no
+    # SELECT of the row or of the session page.
+    assert after_the_commit(queries) == ["SELECT", "UPDATE"]
     [message] = mail.outbox
     email = RegistrationEmail.objects.get(registration=registration)
     assert (email.state, email.attempts) == (EmailState.SENT, 1)
@@ -235,4 +246,40 @@ def test_a_confirmation_sent_at_commit_reads_neither_its_row_nor_its_session_bac
         again.subject,
         again.body,
         again.calendar,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("fresh_rate_limits")
+def test_a_confirmation_through_the_endpoint_takes_its_contacts_from_the_cached_page(
+    frozen, home, client
+):
+    # The endpoint reads the session from the page cache, its contact persons with it: after
+    # the registration's commit only "sent" is written. A contact person edited is in the next
+    # confirmation all the same (the page cache's generation changes with it).
+    session = a_session(home, 0)
+    warm_site_cache()
+    path = f"/kalender/webbinarier/api/sessions/{session.pk}/registrations/"
+
+    def register_through_the_endpoint(address):
+        body = {"name": "Anna Berg", "email": address, "consent": True}
+        body |= {"organisation": "Kiruna kommun", "municipality_code": "2584"}
+        response = client.post(path, body, content_type="application/json")
+        assert response.status_code == 201, response.content
+        return mail.outbox[-1]
+
+    register_through_the_endpoint("first@kiruna.example")  # the page into the cache
+    with CaptureQueriesContext(connection) as queries:
+        message = register_through_the_endpoint("anna@kiruna.example")
+    assert after_the_commit(queries) == ["UPDATE"]
+    assert "Karin Lind, Informationsansvarig, karin@example.org" in message.body
+    assert message.reply_to == ["karin@example.org"]
+    assert RegistrationEmail.objects.filter(state=EmailState.SENT).count() == 2
+
+    contact = ContactPerson.objects.get(name="Karin Lind")
+    contact.name = "Karin Lindqvist"
+    contact.save()
+    assert (
+        "Karin Lindqvist, Informationsansvarig"
+        in register_through_the_endpoint("berit@kiruna.example").body
     )

@@ -41,6 +41,7 @@ from ..pagemodel import series_page_model, session_page_model
 from ..ratelimit import rate_limit_exceeded, retry_after
 from . import limits, services
 from .forms import ANSWER_PREFIX
+from .mail import SessionMail
 from .presentation import build_form, get_form_class, series_options, set_aside_closed_dates
 
 
@@ -118,7 +119,12 @@ def _get_live(model, page_id: int) -> LivePage | None:
 
     def read() -> LivePage | None:
         page = _read_live(model, page_id)
-        return None if page is None else LivePage(page, services.get_questions(page))
+        if page is None:
+            return None
+        if model is session_page_model():
+            # Kept with the page: the confirmation's contact persons (a query per registration).
+            SessionMail.keep_contacts(page)
+        return LivePage(page, services.get_questions(page))
 
     return page_cache.cached_until_changed(
         f"wagtail_webinars:live-page:{model._meta.label_lower}:{page_id}", read, keep_none=False

@@ -25,6 +25,7 @@ import contextvars
 import datetime
 import email.policy
 import functools
+import importlib
 import logging
 import time
 from collections.abc import Iterable
@@ -101,7 +102,26 @@ def queue_email(registration: Registration, kind: str, key: str = "") -> Registr
     once that transaction commits (with django-tasks-db on the same database: in that
     transaction, see ``_queue_shares_the_transaction()``). If enqueueing fails, the row stays pending for
     ``webinars_send_pending_mail``. A ``key`` (a reminder's offset, a change's SEQUENCE) is
-    unique per registration and kind: writing it twice raises ``IntegrityError``."""
+    unique per registration and kind: writing it twice raises ``IntegrityError``.
+
+    Where the task runs in this process (``_sends_here()``: Django's ImmediateBackend, the
+    package's default), the row is written claimed for that task, as ``claim()`` would mark it,
+    and the task is given the claim's deadline: no other sender takes the row before it runs out,
+    and the send makes no claim of its own (one UPDATE and one commit fewer per e-mail). Should
+    the process die between the commit and the send, the command sends the row once the claim
+    has run out (``EMAIL_SENDING_TIMEOUT``)."""
+    if _sends_here():
+        deadline = _claim_moment(timezone.now())[1]
+        email = RegistrationEmail.objects.create(
+            registration=registration,
+            kind=kind,
+            key=key,
+            state=EmailState.SENDING,
+            attempts=1,
+            next_attempt_at=deadline,
+        )
+        transaction.on_commit(lambda: _enqueue_send(email.pk, email, deadline))
+        return email
     email = RegistrationEmail.objects.create(registration=registration, kind=kind, key=key)
     if _queue_shares_the_transaction():
         # The task row commits with the outbox row, or neither does; no worker sees it before.
@@ -161,6 +181,21 @@ def enqueue_batch_on_commit(email_ids: list[int]) -> None:
         transaction.on_commit(enqueue)
 
 
+def _sends_here() -> bool:
+    """Whether the send task's backend runs a task in this process as it is enqueued (Django's
+    ImmediateBackend, or the django-tasks backport's)."""
+    return isinstance(send_registration_email.get_backend(), _immediate_backends())
+
+
+@functools.cache
+def _immediate_backends() -> tuple[type, ...]:
+    classes = []
+    for module in ("django.tasks.backends.immediate", "django_tasks.backends.immediate"):
+        with contextlib.suppress(ImportError):
+            classes.append(importlib.import_module(module).ImmediateBackend)
+    return tuple(classes)
+
+
 @functools.cache
 def _tasks_db_classes() -> tuple[type, type] | None:
     """django-tasks-db's backend and task model, or None where it cannot be imported (not
@@ -182,10 +217,17 @@ _handed_over: contextvars.ContextVar[RegistrationEmail | None] = contextvars.Con
 )
 
 
-def _enqueue_send(email_id: int, email: RegistrationEmail | None = None) -> None:
+def _enqueue_send(
+    email_id: int,
+    email: RegistrationEmail | None = None,
+    claimed_until: datetime.datetime | None = None,
+) -> None:
     token = _handed_over.set(email)
     try:
-        send_registration_email.enqueue(email_id)
+        if claimed_until is None:
+            send_registration_email.enqueue(email_id)
+        else:
+            send_registration_email.enqueue(email_id, claimed_until.isoformat())
     except Exception:  # the row stays pending; the command sends it
         logger.exception("Could not enqueue registration e-mail %s", email_id)
     finally:
@@ -193,12 +235,15 @@ def _enqueue_send(email_id: int, email: RegistrationEmail | None = None) -> None
 
 
 @task
-def send_registration_email(email_id: int) -> str:
+def send_registration_email(email_id: int, claimed_until: str | None = None) -> str:
     """Send one queued registration e-mail; returns its state afterwards ("sent", "pending", …).
+    ``claimed_until``: the deadline (ISO 8601) of the claim ``queue_email()`` wrote into the row
+    for this task, which then sends it without claiming it.
 
     A task of Django's tasks framework (``django.tasks`` on Django 6, the ``django_tasks``
     backport before): the host picks the backend in its ``TASKS`` setting."""
-    return send_queued_email(email_id)
+    claim = datetime.datetime.fromisoformat(claimed_until) if claimed_until else None
+    return send_queued_email(email_id, claimed_until=claim)
 
 
 @task
@@ -284,6 +329,9 @@ class SessionMail:
     is the registrant's own (name, cancel link, place in the queue, attendee) is made per
     e-mail, so each message is the one ``build_message()`` makes alone."""
 
+    #: The attribute of a page instance that keeps its ``SessionMail`` (``of()``).
+    ATTRIBUTE = "_wagtail_webinars_session_mail"
+
     def __init__(self, session: Any) -> None:
         self.session = session
         self._dates: dict[str, tuple[str, str]] = {}
@@ -293,6 +341,25 @@ class SessionMail:
         """The sessions of ``session_ids`` in one query, by id."""
         sessions = session_page_model()._default_manager.filter(pk__in=set(session_ids))
         return {session.pk: cls(session) for session in sessions}
+
+    @classmethod
+    def of(cls, session: Any) -> SessionMail:
+        """The ``SessionMail`` kept on this page instance, made on first use: what was read for
+        it travels with the instance, into a cache entry too (``keep_contacts()``)."""
+        shared = session.__dict__.get(cls.ATTRIBUTE)
+        if shared is None:
+            shared = session.__dict__[cls.ATTRIBUTE] = cls(session)
+        return shared
+
+    @classmethod
+    def keep_contacts(cls, session: Any) -> None:
+        """Read the session's contact persons (or its series') onto the page instance, for a
+        page about to be kept in the page cache: a registration that reads the page from there
+        then writes its confirmation without querying them (one query of the seven a
+        registration made in the default setup, bench/PROFILE.md). The page cache's generation
+        changes with any contact person, page or series saved or published, so what is kept is
+        as current as the page."""
+        cls.of(session).contacts  # noqa: B018 (the cached_property is read for its effect)
 
     @cached_property
     def root(self) -> str:
@@ -599,16 +666,22 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     )
 
 
-def send_queued_email(email_id: int, now: datetime.datetime | None = None) -> str:
+def send_queued_email(
+    email_id: int,
+    now: datetime.datetime | None = None,
+    claimed_until: datetime.datetime | None = None,
+) -> str:
     """Claim, build and send one outbox row; returns its state afterwards ("skipped" when
-    another sender has it or it is not due).
+    another sender has it or it is not due). With ``claimed_until``, the row was written claimed
+    until then for this send (``queue_email()``): it is sent without a claim, if it still holds
+    that claim and the claim is not near its end.
 
     A failing or timing-out backend leaves the registration alone: the row goes back to
     ``pending`` with a later ``next_attempt_at`` (and a deferred retry where the task backend
     supports it), or to ``failed`` after ``EMAIL_MAX_ATTEMPTS``, with the error for editors.
     """
     states: dict[int, str] = {}
-    _send_batch([email_id], now or timezone.now(), {}, states)
+    _send_batch([email_id], now or timezone.now(), {}, states, claimed_until)
     return states.get(email_id, "skipped")
 
 
@@ -651,20 +724,36 @@ def _send_grouped(
 
 
 def _send_batch(
-    ids: list[int], now: datetime.datetime, cache: dict[int, SessionMail], states: dict[int, str]
+    ids: list[int],
+    now: datetime.datetime,
+    cache: dict[int, SessionMail],
+    states: dict[int, str],
+    claimed_until: datetime.datetime | None = None,
 ) -> None:
-    """Claim ``ids``, then build and send each claimed row over one connection, in a fixed
-    number of queries for the batch and for each of its sessions (plus the place in the queue of
-    a ``waitlisted`` e-mail), and record the outcome. Every write is fenced by the claim's
-    deadline: a sender whose claim ran out (and was taken over) changes nothing."""
-    taken, deadline = claim_batch(ids, now)
-    if not taken:
-        return
-    started = written = time.monotonic()
-    emails = _handed_over_row(taken, deadline, cache)
+    """Claim ``ids`` (unless they were written claimed until ``claimed_until`` for this send),
+    then build and send each claimed row over one connection, in a fixed number of queries for
+    the batch and for each of its sessions (plus the place in the queue of a ``waitlisted``
+    e-mail), and record the outcome. Every write is fenced by the claim's deadline: a sender
+    whose claim ran out (and was taken over) changes nothing, and none sends in the last tenth
+    of its claim."""
+    timeout = webinar_settings.EMAIL_SENDING_TIMEOUT
+    emails = None
+    if claimed_until is None:
+        taken, deadline = claim_batch(ids, now)
+        if not taken:
+            return
+    else:
+        taken, deadline = ids, claimed_until
+        emails = _handed_over_row(ids, deadline, cache)
+    # The claim's start, on the monotonic clock: it may have been made before this call.
+    written = time.monotonic()
+    started = written - (timeout - (deadline - timezone.now()).total_seconds())
     if emails is None:
+        # Only the rows this claim still holds.
         emails = list(
-            RegistrationEmail.objects.filter(pk__in=taken)
+            RegistrationEmail.objects.filter(
+                pk__in=taken, state=EmailState.SENDING, next_attempt_at=deadline
+            )
             .select_related("registration")
             .order_by("created_at", "pk")
         )
@@ -681,7 +770,7 @@ def _send_batch(
         backend.open()
     try:
         for email in emails:
-            if time.monotonic() - started > 0.9 * webinar_settings.EMAIL_SENDING_TIMEOUT:
+            if time.monotonic() - started > 0.9 * timeout:
                 # Near the claim's end: another sender may take these over soon. Put them back.
                 released.append(email.pk)
                 continue
@@ -713,20 +802,17 @@ def _send_batch(
 
 
 def _handed_over_row(
-    taken: list[int], deadline: datetime.datetime, cache: dict[int, SessionMail]
+    ids: list[int], deadline: datetime.datetime, cache: dict[int, SessionMail]
 ) -> list[RegistrationEmail] | None:
-    """The one row just claimed, as ``_enqueue_send()`` handed it over in this thread (and its
-    session into ``cache``, where the registration holds it), with the claim written into it as
-    ``_take()`` wrote it into the database; None when the row must be read."""
+    """The one row, claimed until ``deadline``, that ``_enqueue_send()`` handed over in this
+    thread, as its writer holds it (and its session into ``cache``, where the registration holds
+    it); None when it must be read (a backend that runs the task later, in a test's transaction)."""
     email = _handed_over.get()
-    if email is None or taken != [email.pk]:
+    if email is None or ids != [email.pk] or email.next_attempt_at != deadline:
         return None
-    email.state = EmailState.SENDING
-    email.attempts += 1
-    email.next_attempt_at = deadline
     registration = email.registration
     if Registration.session.is_cached(registration) and registration.session_id not in cache:
-        cache[registration.session_id] = SessionMail(registration.session)
+        cache[registration.session_id] = SessionMail.of(registration.session)
     return [email]
 
 
