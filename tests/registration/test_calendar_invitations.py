@@ -5,6 +5,7 @@ the waiting list (RFC 6047 iMIP; MS-OXCMAIL for where Outlook looks)."""
 
 import datetime
 import email
+import email.utils
 import re
 from email import policy
 
@@ -12,8 +13,10 @@ import django
 import icalendar
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import override_settings
 from django.urls import reverse
+from hypothesis import given, strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
 from tests.clock import START
@@ -22,7 +25,12 @@ from tests.factories import (
     PageContactPersonFactory,
     WebinarSessionPageFactory,
 )
-from wagtail_webinars.registration.mail import MESSAGE_POLICY
+from wagtail_webinars.registration.mail import (
+    MESSAGE_POLICY,
+    SMTP_MESSAGE_POLICY,
+    InvitationEmail,
+    _calendar_part,
+)
 from wagtail_webinars.registration.services import (
     RegistrationRequest,
     cancel_registration,
@@ -126,6 +134,63 @@ def test_the_packages_header_classes_write_the_bytes_of_the_standard_policy(sess
     assert ours == written(policy.default)[0]
     assert b"=?utf-8?" in ours  # the name in To, encoded as a mail client decodes it
     assert MESSAGE_POLICY.header_factory["To"] is MESSAGE_POLICY.header_factory["to"]
+
+
+#: Header text as a name, a title or an address can hold it: any character but the line breaks
+#: that Django refuses in a header, ASCII and not, short and long enough to need folding.
+header_text = st.text(
+    st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=120
+)
+
+
+@pytest.mark.skipif(django.VERSION < (6, 0), reason="Django 5.2 builds it with compat32")
+@given(
+    subject=st.sampled_from(["Anmälan bekräftad: Det demokratiska samtalet", "x" * 200])
+    | header_text,
+    name=st.sampled_from(["Anna Berg", "Åsa Öberg-Ärlig, \"Kommunen\""]) | header_text,
+    body=st.sampled_from(["Hej!", "Hej Åsa!\n" * 40]) | st.text(max_size=300),
+    calendar=st.sampled_from(["", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"]),
+    reply_to=st.sampled_from([[], ["karin.lind@example.org"]]),
+)
+def test_headers_kept_from_message_to_message_write_the_bytes_of_the_standard_policy(
+    subject, name, body, calendar, reply_to
+):
+    # MESSAGE_POLICY parses a header once per name and value and folds it once per policy,
+    # for every message after: each message must be the one the standard policies write (the
+    # default, and SMTP's, which Django's SMTP backend asks for).
+    message = InvitationEmail(
+        subject=subject,
+        body=body,
+        from_email="Webbinarier <webbinarier@skr.example>",
+        to=[email.utils.formataddr((name, "anna.berg@kiruna.example"))],
+        reply_to=reply_to,
+        headers={"Date": "Tue, 08 Dec 2026 10:00:00 +0100", "Message-ID": "<1.2@skr.example>"},
+        calendar=calendar,
+        method="REQUEST" if calendar else "",
+    )
+    message.attach_alternative(f"<p>{body}</p>", "text/html")
+
+    def written(chosen_policy, as_given=None):
+        built = message.message() if chosen_policy is None else message.message(policy=as_given)
+        flat = built.as_bytes()
+        for number, boundary in enumerate(re.findall(rb'boundary="([^"]+)"', flat)):
+            flat = flat.replace(boundary, b"BOUNDARY-%d" % number)
+        return flat
+
+    def standard(chosen_policy):
+        # Django's own message(), as it builds it for any other message.
+        built = EmailMultiAlternatives.message(message, policy=chosen_policy)
+        if calendar:
+            built.get_payload()[0].attach(_calendar_part(calendar, "REQUEST", chosen_policy))
+        flat = built.as_bytes()
+        for number, boundary in enumerate(re.findall(rb'boundary="([^"]+)"', flat)):
+            flat = flat.replace(boundary, b"BOUNDARY-%d" % number)
+        return flat
+
+    assert written(None) == standard(policy.default)
+    assert written(None) == written(None)  # the second time from the kept headers
+    assert written(policy.SMTP, policy.SMTP) == standard(policy.SMTP)
+    assert message.message(policy=policy.SMTP).policy is SMTP_MESSAGE_POLICY
 
 
 def test_the_calendar_alternatives_content_type_says_the_method_of_its_body(session, sent):
