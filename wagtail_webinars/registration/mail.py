@@ -110,20 +110,16 @@ def queue_email(registration: Registration, kind: str, key: str = "") -> Registr
     and the send makes no claim of its own (one UPDATE and one commit fewer per e-mail). Should
     the process die between the commit and the send, the command sends the row once the claim
     has run out (``EMAIL_SENDING_TIMEOUT``)."""
-    if _sends_here():
-        deadline = _claim_moment(timezone.now())[1]
-        email = RegistrationEmail.objects.create(
-            registration=registration,
-            kind=kind,
-            key=key,
-            state=EmailState.SENDING,
-            attempts=1,
-            next_attempt_at=deadline,
-        )
-        transaction.on_commit(lambda: _enqueue_send(email.pk, email, deadline))
-        return email
-    email = RegistrationEmail.objects.create(registration=registration, kind=kind, key=key)
-    if _queue_shares_the_transaction():
+    deadline = _claim_moment(timezone.now())[1] if _sends_here() else None
+    claimed = (
+        {}
+        if deadline is None
+        else {"state": EmailState.SENDING, "attempts": 1, "next_attempt_at": deadline}
+    )
+    email = RegistrationEmail.objects.create(
+        registration=registration, kind=kind, key=key, **claimed
+    )
+    if deadline is None and _queue_shares_the_transaction():
         # The task row commits with the outbox row, or neither does; no worker sees it before.
         # A savepoint, so that a failed enqueue leaves the caller's transaction usable.
         try:
@@ -132,7 +128,7 @@ def queue_email(registration: Registration, kind: str, key: str = "") -> Registr
         except Exception:  # the row stays pending; the command sends it
             logger.exception("Could not enqueue registration e-mail %s", email.pk)
         return email
-    transaction.on_commit(lambda: _enqueue_send(email.pk, email))
+    transaction.on_commit(lambda: _enqueue_send(email.pk, email, deadline))
     return email
 
 
@@ -355,8 +351,8 @@ class SessionMail:
     def keep_contacts(cls, session: Any) -> None:
         """Read the session's contact persons (or its series') onto the page instance, for a
         page about to be kept in the page cache: a registration that reads the page from there
-        then writes its confirmation without querying them (one query of the seven a
-        registration made in the default setup, bench/PROFILE.md). The page cache's generation
+        then writes its confirmation without querying them (a query per registration in the
+        default setup, bench/PROFILE.md). The page cache's generation
         changes with any contact person, page or series saved or published, so what is kept is
         as current as the page."""
         cls.of(session).contacts  # noqa: B018 (the cached_property is read for its effect)
@@ -522,7 +518,10 @@ class _HeaderClasses(HeaderRegistry):
 MESSAGE_POLICY = email.policy.default.clone(header_factory=_HeaderClasses())
 SMTP_MESSAGE_POLICY = MESSAGE_POLICY.clone(linesep="\r\n")
 #: The standard library's policies and ours in their place.
-_OUR_POLICIES = {id(email.policy.default): MESSAGE_POLICY, id(email.policy.SMTP): SMTP_MESSAGE_POLICY}
+_OUR_POLICIES = {
+    id(email.policy.default): MESSAGE_POLICY,
+    id(email.policy.SMTP): SMTP_MESSAGE_POLICY,
+}
 
 
 def _calendar_part(ics: str, method: str, policy: Any = None) -> Any:
